@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local use only: `make run` turns debug on; production sets its own environment.
+RUN_ENV := DJANGO_DEBUG=true
+TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret
+
+.PHONY: run test install install-test check-system lint
+
+$(VENV)/bin/activate:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "onechamber needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+install: $(VENV)/bin/activate
+	$(PY) -m pip install -q -e .
+
+install-test: $(VENV)/bin/activate
+	$(PY) -m pip install -q -e '.[test]'
+
+check-system: install
+	$(PY) -m onechamber.syscheck
+
+run: check-system
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_seed
+	@test -s .local-password || $(PY) -c 'import secrets; print(secrets.token_urlsafe(12))' > .local-password
+	@$(RUN_ENV) $(PY) manage.py add_user secretariat --role secretariat --organization ワンチームとやま推進室 --password-stdin < .local-password
+	@echo "----------------------------------------------------------------"
+	@echo " onechamber: http://$(HOST):$(PORT)/"
+	@echo " 事務局アカウント  ユーザー名: secretariat  パスワード: $$(cat .local-password)"
+	@echo "----------------------------------------------------------------"
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-test
+	$(PY) -m onechamber.syscheck
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .

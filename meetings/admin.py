@@ -1,0 +1,317 @@
+"""Admin for organisations, people, meetings, agendas, materials and attendance."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+
+from meetings import resources, services
+from meetings.forms import CopyMeetingForm, MaterialForm
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Headquarters,
+    Material,
+    Meeting,
+    Organization,
+    Person,
+    Position,
+    Tenure,
+    UserProfile,
+)
+
+admin.site.site_header = _("onechamber 管理画面")
+admin.site.site_title = _("onechamber 管理")
+admin.site.index_title = _("データの管理")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ImportExportModelAdmin):
+    resource_classes = [resources.OrganizationResource]
+    list_display = ["name", "short_name", "kind", "code", "parent", "order"]
+    list_editable = ["order"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "code"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "kind", "code"]}),
+        (_("組織の中の位置"), {"fields": ["parent", "order"]}),
+    ]
+
+
+class TenureInline(admin.TabularInline):
+    model = Tenure
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Position)
+class PositionAdmin(ImportExportModelAdmin):
+    resource_classes = [resources.PositionResource]
+    list_display = ["title", "organization", "order"]
+    list_filter = ["organization__kind"]
+    search_fields = ["title", "organization__name", "tenures__person__name"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization"]
+    inlines = [TenureInline]
+
+
+@admin.register(Person)
+class PersonAdmin(ImportExportModelAdmin):
+    resource_classes = [resources.PersonResource]
+    list_display = ["name", "kana"]
+    search_fields = ["name", "kana"]
+    inlines = [TenureInline]
+
+
+@admin.register(Headquarters)
+class HeadquartersAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "secretariat"]
+    autocomplete_fields = ["organization", "secretariat"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["order", "parent", "title", "is_report", "materials"]
+    filter_horizontal = []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            meeting_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = AgendaItem.objects.filter(
+                meeting_id=meeting_id, parent__isnull=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "materials":
+            meeting_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Material.objects.filter(meeting_id=meeting_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class MaterialInline(admin.StackedInline):
+    model = Material
+    form = MaterialForm
+    extra = 0
+    autocomplete_fields = ["department"]
+    fieldsets = [
+        (None, {"fields": [("series", "order"), "title", "department"]}),
+        (_("内容"), {"fields": ["content", "section_kind", "text", "file"]}),
+    ]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["position"]
+    fields = [
+        "group",
+        "order",
+        "position",
+        "title",
+        "name",
+        "mode",
+        "proxy_title",
+        "proxy_name",
+        "seat_side",
+        "seat_order",
+    ]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "fiscal_year",
+        "kind",
+        "format",
+        "when",
+        "status",
+        "published",
+        "material_count",
+    ]
+    list_filter = ["fiscal_year", "kind", "status", "published", "format"]
+    search_fields = ["topic", "venue", "agenda_items__title", "materials__title"]
+    list_select_related = ["headquarters"]
+    date_hierarchy = "date"
+    actions = ["copy_as_next", "publish"]
+    inlines = [AgendaItemInline, MaterialInline, AttendanceInline]
+    readonly_fields = ["published_at", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["headquarters", ("fiscal_year", "number"), "kind", "topic"]},
+        ),
+        (
+            _("日時・場所"),
+            {
+                "fields": [
+                    "date",
+                    ("approx_month", "approx_part"),
+                    ("start_time", "end_time"),
+                    "format",
+                    "venue",
+                    "venue_short",
+                ]
+            },
+        ),
+        (
+            _("状態"),
+            {"fields": ["status", "note", "published", "published_at", "updated_at"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_materials=Count("materials"))
+
+    @admin.display(description=_("日時"))
+    def when(self, obj: Meeting) -> str:
+        return obj.when_label
+
+    @admin.display(description=_("資料数"), ordering="_materials")
+    def material_count(self, obj: Meeting) -> int:
+        return obj._materials
+
+    @admin.action(description=_("選んだ会議をコピーして次回の会議を作成"))
+    def copy_as_next(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("コピーする会議を1件だけ選んでください。"), messages.ERROR
+            )
+            return None
+        meeting = queryset.get()
+        form = CopyMeetingForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                result = services.copy_meeting(
+                    meeting=meeting,
+                    new_date=form.cleaned_data["new_date"],
+                    number=form.cleaned_data["number"],
+                )
+            except ValidationError as exc:
+                for error in exc.messages:
+                    form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "「%(name)s」を作成しました（未公開）。内容を確認して公開してください。"
+                    )
+                    % {"name": result.meeting.name},
+                    messages.SUCCESS,
+                )
+                if result.vacant_positions:
+                    self.message_user(
+                        request,
+                        _(
+                            "次の職は開催日に在任者が登録されていないため、前回の氏名のままです：%(titles)s"
+                        )
+                        % {"titles": "、".join(result.vacant_positions)},
+                        messages.WARNING,
+                    )
+                return HttpResponseRedirect(
+                    reverse("admin:meetings_meeting_change", args=[result.meeting.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/meetings/meeting/copy_meeting.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("次回の会議を作成"),
+                "meeting": meeting,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("選んだ会議を公開"))
+    def publish(self, request, queryset):
+        published = 0
+        for meeting in queryset:
+            try:
+                services.publish_meeting(meeting=meeting)
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"{meeting}: {' '.join(exc.messages)}", messages.ERROR
+                )
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d件の会議を公開しました。",
+                    "%(count)d件の会議を公開しました。",
+                    published,
+                )
+                % {"count": published},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ImportExportModelAdmin):
+    resource_classes = [resources.AttendanceResource]
+    list_display = ["title", "name", "meeting", "group", "order", "mode", "seat_side"]
+    list_filter = ["group", "mode", "meeting__fiscal_year"]
+    search_fields = ["title", "name", "proxy_name"]
+    autocomplete_fields = ["position"]
+    list_select_related = ["meeting__headquarters"]
+
+
+@admin.register(Material)
+class MaterialAdmin(admin.ModelAdmin):
+    form = MaterialForm
+    list_display = ["title", "meeting", "series", "order", "department", "content"]
+    list_filter = ["series", "content", "meeting__fiscal_year"]
+    search_fields = ["title", "text", "department__name"]
+    autocomplete_fields = ["department"]
+    list_select_related = ["meeting__headquarters", "department"]
+
+
+class UserProfileInline(admin.StackedInline):
+    model = UserProfile
+    can_delete = False
+    autocomplete_fields = ["organization"]
+    verbose_name_plural = _("所属")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    inlines = [UserProfileInline]
+    list_display = ["username", "organization", "role", "is_active", "last_login"]
+    list_filter = ["groups", "is_active"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("profile__organization")
+            .prefetch_related("groups")
+        )
+
+    @admin.display(description=_("所属"))
+    def organization(self, obj) -> str:
+        profile = getattr(obj, "profile", None)
+        return str(profile.organization) if profile and profile.organization else ""
+
+    @admin.display(description=_("役割"))
+    def role(self, obj) -> str:
+        return "、".join(g.name for g in obj.groups.all())

@@ -1,0 +1,107 @@
+"""Forms for the admin: materials (section kinds, PDF uploads) and copying."""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from meetings import sections
+from meetings.models import Material
+from onechamber import jdates
+
+
+def validate_pdf(upload) -> None:
+    """A real, readable, unencrypted PDF within the size limit."""
+    limit_mb = settings.MATERIAL_MAX_UPLOAD_MB
+    if upload.size > limit_mb * 1024 * 1024:
+        raise ValidationError(
+            _("PDFファイルが大きすぎます（上限 %(limit)s MB）。"),
+            code="too_large",
+            params={"limit": limit_mb},
+        )
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError(
+            _("PDFファイルではありません。PDF形式で保存したファイルを選んでください。"),
+            code="not_pdf",
+        )
+    try:
+        reader = PdfReader(io.BytesIO(upload.read()))
+        if reader.is_encrypted:
+            raise ValidationError(
+                _(
+                    "パスワードで保護されたPDFは使えません。保護を外して保存してください。"
+                ),
+                code="encrypted",
+            )
+        if len(reader.pages) == 0:
+            raise ValidationError(_("ページのないPDFです。"), code="empty")
+        for page in reader.pages:
+            page.mediabox  # noqa: B018 - reading each page box proves the page tree parses
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValidationError(
+            _("PDFファイルが壊れているため読み込めません（%(error)s）。"),
+            code="corrupt",
+            params={"error": exc.__class__.__name__},
+        ) from exc
+    finally:
+        upload.seek(0)
+
+
+class MaterialForm(forms.ModelForm):
+    section_kind = forms.ChoiceField(
+        label=_("作成する内容"), required=False, choices=()
+    )
+
+    class Meta:
+        model = Material
+        fields = [
+            "series",
+            "order",
+            "title",
+            "department",
+            "content",
+            "section_kind",
+            "text",
+            "file",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section_kind"].choices = [("", "---------"), *sections.choices()]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):
+            validate_pdf(upload)
+        return upload
+
+
+class JapaneseDateField(forms.DateField):
+    """A date typed as 2022-05-19, 2022/5/19, 令和4年5月19日 or R4.5.19."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year"):
+            return value
+        try:
+            return jdates.parse_date(str(value))
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+
+class CopyMeetingForm(forms.Form):
+    new_date = JapaneseDateField(
+        label=_("次回の開催日"), help_text=_("例：2022-05-19、令和4年5月19日、R4.5.19")
+    )
+    number = forms.IntegerField(
+        label=_("回"), min_value=1, required=False, help_text=_("空欄なら次の番号。")
+    )

@@ -1,0 +1,783 @@
+"""Organisations, people, meetings, agendas, materials, attendance and seats."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from onechamber import jdates
+from onechamber.codes import is_valid_code
+
+
+def validate_local_government_code(value: str) -> None:
+    if not is_valid_code(value):
+        raise ValidationError(
+            _(
+                "全国地方公共団体コード「%(value)s」は正しくありません。"
+                "6桁の数字で、6桁目は検査数字です。"
+            ),
+            code="invalid_code",
+            params={"value": value},
+        )
+
+
+class PartOfMonth(models.IntegerChoices):
+    """上旬・中旬・下旬, for dates planned only to part of a month."""
+
+    WHOLE = 0, _("（月のみ）")
+    EARLY = 1, _("上旬")
+    MIDDLE = 2, _("中旬")
+    LATE = 3, _("下旬")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    MUNICIPAL_KINDS = ("city", "town", "village")
+
+    def municipalities(self) -> OrganizationQuerySet:
+        """Cities, towns and villages, in official order."""
+        return self.filter(kind__in=self.MUNICIPAL_KINDS)
+
+    def departments(self) -> OrganizationQuerySet:
+        """Prefectural departments (部局), not their divisions."""
+        return self.filter(kind=Organization.Kind.DEPARTMENT)
+
+    def local_governments(self) -> OrganizationQuerySet:
+        """Organisations with a 全国地方公共団体コード."""
+        return self.exclude(code="")
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        PREFECTURE = "prefecture", _("都道府県")
+        CITY = "city", _("市")
+        TOWN = "town", _("町")
+        VILLAGE = "village", _("村")
+        ASSOCIATION = "association", _("団体")
+        DEPARTMENT = "department", _("部局")
+        DIVISION = "division", _("課・室")
+        OTHER = "other", _("その他")
+
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(
+        _("略称"),
+        max_length=40,
+        blank=True,
+        help_text=_("表の中で使う短い名前（例：舟橋村 → 舟橋）。"),
+    )
+    kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    code = models.CharField(
+        _("全国地方公共団体コード"),
+        max_length=6,
+        blank=True,
+        validators=[validate_local_government_code],
+        help_text=_("6桁（検査数字を含む）。例：富山市 162019"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上位の組織"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    order = models.PositiveIntegerField(
+        _("表示順"), default=0, help_text=_("公式の並び順。小さいほど先。")
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("組織")
+        verbose_name_plural = _("組織")
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "prefecture",
+                        "city",
+                        "town",
+                        "village",
+                        "association",
+                        "department",
+                        "division",
+                        "other",
+                    ]
+                ),
+                name="organization_kind_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="organization_code_unique",
+                violation_error_message=_("この団体コードは既に登録されています。"),
+            ),
+            models.UniqueConstraint(
+                fields=["name", "kind"], name="organization_name_kind_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:municipality", args=[self.code]) if self.code else ""
+
+    @property
+    def is_municipality(self) -> bool:
+        return self.kind in OrganizationQuerySet.MUNICIPAL_KINDS
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class Person(models.Model):
+    name = models.CharField(
+        _("氏名"), max_length=60, help_text=_("姓と名の間に全角または半角スペース。")
+    )
+    kana = models.CharField(_("ふりがな"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("人物")
+        verbose_name_plural = _("人物")
+        ordering = ["kana", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PositionQuerySet(models.QuerySet):
+    def with_current_holder(self, today) -> PositionQuerySet:
+        """Positions with `current_tenures` prefetched: the terms in force on `today`."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "tenures",
+                queryset=Tenure.objects.in_force(today).select_related("person"),
+                to_attr="current_tenures",
+            )
+        )
+
+
+class Position(models.Model):
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("組織"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    title = models.CharField(
+        _("職名"), max_length=60, help_text=_("例：富山市長、副知事")
+    )
+    order = models.PositiveIntegerField(_("表示順"), default=0)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("職")
+        verbose_name_plural = _("職")
+        ordering = ["organization__order", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TenureQuerySet(models.QuerySet):
+    def in_force(self, day) -> TenureQuerySet:
+        """Terms that have begun by `day` and not ended before it."""
+        return self.filter(Q(start__isnull=True) | Q(start__lte=day)).filter(
+            Q(end__isnull=True) | Q(end__gte=day)
+        )
+
+
+class Tenure(models.Model):
+    position = models.ForeignKey(
+        Position, verbose_name=_("職"), on_delete=models.CASCADE, related_name="tenures"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("人物"), on_delete=models.PROTECT, related_name="tenures"
+    )
+    start = models.DateField(
+        _("就任日"), null=True, blank=True, help_text=_("分からなければ空欄。")
+    )
+    end = models.DateField(_("退任日"), null=True, blank=True)
+
+    objects = TenureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("在任期間")
+        verbose_name_plural = _("在任期間")
+        ordering = ["position", "-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=True)
+                | Q(end__gte=models.F("start")),
+                name="tenure_end_after_start",
+                violation_error_message=_("退任日は就任日より後の日付にしてください。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position} {self.person}"
+
+
+class Headquarters(models.Model):
+    """A coordination headquarters whose meetings the portal holds."""
+
+    name = models.CharField(
+        _("名称"), max_length=100, help_text=_("例：「ワンチームとやま」連携推進本部")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("設置団体"),
+        on_delete=models.PROTECT,
+        related_name="headquarters",
+    )
+    secretariat = models.ForeignKey(
+        Organization,
+        verbose_name=_("事務局"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("本部")
+        verbose_name_plural = _("本部")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingQuerySet(models.QuerySet):
+    def in_fiscal_year(self, year: int) -> MeetingQuerySet:
+        """Meetings held or planned in fiscal year `year` (April to March)."""
+        return self.filter(fiscal_year=year)
+
+    def visible_to(self, user) -> MeetingQuerySet:
+        """Everything for the secretariat and staff; published meetings for others."""
+        from onechamber.roles import is_secretariat
+
+        return self if is_secretariat(user) else self.filter(published=True)
+
+    def upcoming(self, today) -> MeetingQuerySet:
+        """Meetings not cancelled and not yet held as of `today`, soonest first."""
+        return (
+            self.exclude(status=Meeting.Status.CANCELLED)
+            .annotate(_sort=Coalesce("date", "approx_month"))
+            .filter(_sort__gte=today.replace(day=1))
+            .exclude(date__lt=today)
+            .order_by("_sort", "approx_part", "start_time")
+        )
+
+    def past(self, today) -> MeetingQuerySet:
+        """Meetings dated before `today`, latest first."""
+        return self.filter(date__lt=today).order_by("-date", "-start_time")
+
+    def with_agenda(self) -> MeetingQuerySet:
+        return self.prefetch_related("agenda_items__materials", "materials__department")
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("本部会議")
+        EXTRAORDINARY = "extraordinary", _("臨時会議")
+        ESTABLISHMENT = "establishment", _("設置")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("対面")
+        WEB = "web", _("WEB")
+        HYBRID = "hybrid", _("対面+WEB")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("予定（日程未定）")
+        SCHEDULED = "scheduled", _("開催予定")
+        HELD = "held", _("開催済")
+        CANCELLED = "cancelled", _("中止")
+
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("年度"), help_text=_("西暦で、年度の始まる年（令和3年度は 2021）。")
+    )
+    number = models.PositiveSmallIntegerField(
+        _("回"),
+        null=True,
+        blank=True,
+        help_text=_("本部会議の第何回か。臨時会議は空欄。"),
+    )
+    kind = models.CharField(
+        _("種類"), max_length=20, choices=Kind.choices, default=Kind.REGULAR
+    )
+    topic = models.CharField(
+        _("議題（臨時会議）"),
+        max_length=200,
+        blank=True,
+        help_text=_("臨時会議のテーマ。例：新型コロナウイルス対策に関する"),
+    )
+    format = models.CharField(
+        _("開催形式"), max_length=20, choices=Format.choices, default=Format.IN_PERSON
+    )
+    date = models.DateField(_("開催日"), null=True, blank=True)
+    approx_month = models.DateField(
+        _("開催予定月"),
+        null=True,
+        blank=True,
+        help_text=_("日が決まっていないとき、その月の1日を入力。"),
+    )
+    approx_part = models.PositiveSmallIntegerField(
+        _("旬"), choices=PartOfMonth.choices, default=PartOfMonth.WHOLE
+    )
+    start_time = models.TimeField(_("開始時刻"), null=True, blank=True)
+    end_time = models.TimeField(_("終了時刻"), null=True, blank=True)
+    venue = models.CharField(_("場所"), max_length=200, blank=True)
+    venue_short = models.CharField(
+        _("場所（配席図用）"),
+        max_length=200,
+        blank=True,
+        help_text=_("配席図に書く場所。空欄なら「場所」と同じ。"),
+    )
+    status = models.CharField(
+        _("状態"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
+    )
+    note = models.TextField(
+        _("備考"), blank=True, help_text=_("年間スケジュールに添える注記など。")
+    )
+    published = models.BooleanField(
+        _("公開"),
+        default=False,
+        help_text=_("公開すると市町村の利用者に表示されます。"),
+    )
+    published_at = models.DateTimeField(_("公開日時"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("会議")
+        verbose_name_plural = _("会議")
+        ordering = [Coalesce("date", "approx_month").asc(), "approx_part", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["regular", "extraordinary", "establishment"]),
+                name="meeting_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=["in_person", "web", "hybrid"]),
+                name="meeting_format_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "scheduled", "held", "cancelled"]),
+                name="meeting_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(approx_part__in=[0, 1, 2, 3]),
+                name="meeting_approx_part_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(date__isnull=False) & Q(approx_month__isnull=True))
+                | (Q(date__isnull=True) & Q(approx_month__isnull=False)),
+                name="meeting_date_xor_approximate",
+                violation_error_message=_(
+                    "開催日か開催予定月のどちらか一方を入力してください。"
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["headquarters", "fiscal_year", "number"],
+                condition=Q(kind="regular"),
+                name="meeting_number_unique_in_year",
+                violation_error_message=_("この年度のこの回の会議は既にあります。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_time__gt=models.F("start_time")),
+                name="meeting_end_after_start",
+                violation_error_message=_("終了時刻は開始時刻より後にしてください。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:meeting_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        when = self.date or self.approx_month
+        if when and self.fiscal_year and jdates.fiscal_year(when) != self.fiscal_year:
+            errors["fiscal_year"] = ValidationError(
+                _("開催日（%(date)s）は%(fy)sに含まれません。"),
+                code="fiscal_year_mismatch",
+                params={
+                    "date": jdates.wareki(when, with_weekday=False),
+                    "fy": jdates.fiscal_year_label(self.fiscal_year),
+                },
+            )
+        if self.kind == self.Kind.REGULAR and not self.number:
+            errors["number"] = ValidationError(
+                _("本部会議には回を入力してください。"), code="number_required"
+            )
+        if self.approx_month and self.approx_month.day != 1:
+            self.approx_month = self.approx_month.replace(day=1)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return jdates.fiscal_year_label(self.fiscal_year)
+
+    @property
+    def short_title(self) -> str:
+        """``第4回本部会議``, ``新型コロナウイルス対策に関する臨時会議``."""
+        if self.kind == self.Kind.REGULAR:
+            return f"第{self.number}回本部会議"
+        if self.kind == self.Kind.EXTRAORDINARY:
+            return f"{self.topic}臨時会議"
+        return f"{self.headquarters.name}{self.get_kind_display()}"
+
+    @property
+    def name(self) -> str:
+        """``令和3年度第4回「ワンチームとやま」連携推進本部会議``."""
+        if self.kind == self.Kind.REGULAR:
+            return (
+                f"{self.fiscal_year_label}第{self.number}回{self.headquarters.name}会議"
+            )
+        if self.kind == self.Kind.EXTRAORDINARY:
+            return f"{self.topic}臨時会議（{self.fiscal_year_label}）"
+        return self.short_title
+
+    @property
+    def when_label(self) -> str:
+        """``令和4年1月20日（木）`` or, planned, ``令和4年5月中旬``."""
+        if self.date:
+            return jdates.wareki(self.date)
+        if self.approx_month:
+            era, year = jdates.era_year(self.approx_month)
+            part = jdates.PARTS_OF_MONTH.get(self.approx_part, "")
+            return f"{era.name}{jdates.year_label(year)}年{self.approx_month.month}月{part}"
+        return ""
+
+    @property
+    def when_short(self) -> str:
+        """``R4.1.20`` or ``R4.5月中旬``, as the annual schedule writes it."""
+        if self.date:
+            return jdates.wareki_short(self.date)
+        return jdates.approximate_date(
+            self.approx_month.month, self.approx_part, year=self.approx_month.year
+        )
+
+    @property
+    def sort_date(self):
+        if self.date:
+            return self.date
+        return jdates.approximate_sort_date(
+            self.approx_month.year, self.approx_month.month, self.approx_part
+        )
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("会議"),
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("親の項目"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("議事の小項目 (1)(2)… のとき、その親（例：議事）。"),
+    )
+    order = models.PositiveIntegerField(_("順番"), default=0)
+    title = models.CharField(_("項目"), max_length=200)
+    is_report = models.BooleanField(
+        _("報告"), default=False, help_text=_("「（報告）」を付けて表示します。")
+    )
+    materials = models.ManyToManyField(
+        "Material",
+        verbose_name=_("使用する資料"),
+        blank=True,
+        related_name="agenda_items",
+    )
+
+    class Meta:
+        verbose_name = _("次第の項目")
+        verbose_name_plural = _("次第")
+        ordering = ["meeting", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def clean(self) -> None:
+        if self.parent_id:
+            if self.parent.meeting_id != self.meeting_id:
+                raise ValidationError(
+                    {"parent": _("親の項目は同じ会議の項目を選んでください。")},
+                    code="parent_other_meeting",
+                )
+            if self.parent.parent_id:
+                raise ValidationError(
+                    {"parent": _("次第の項目は2段までです。")}, code="too_deep"
+                )
+
+    @property
+    def display_title(self) -> str:
+        return f"{self.title}（報告）" if self.is_report else self.title
+
+
+class MaterialQuerySet(models.QuerySet):
+    def in_packet_order(self) -> MaterialQuerySet:
+        """資料1, 資料2 … then 参考資料1 …"""
+        return self.order_by("series", "order", "id")
+
+
+class Material(models.Model):
+    class Series(models.TextChoices):
+        # Codes sort main before reference, as the packet lists them.
+        MAIN = "main", _("資料")
+        REFERENCE = "reference", _("参考資料")
+
+    class Content(models.TextChoices):
+        SECTION = "section", _("ポータルのデータから作成")
+        PDF = "pdf", _("PDFファイル")
+        TEXT = "text", _("本文（Markdown）")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("会議"),
+        on_delete=models.CASCADE,
+        related_name="materials",
+    )
+    series = models.CharField(
+        _("区分"), max_length=20, choices=Series.choices, default=Series.MAIN
+    )
+    order = models.PositiveIntegerField(
+        _("順番"),
+        default=0,
+        help_text=_("区分の中の順番。番号はこの順に1から振られます。"),
+    )
+    title = models.CharField(_("表題"), max_length=300)
+    department = models.ForeignKey(
+        Organization,
+        verbose_name=_("提出部局"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="materials",
+    )
+    content = models.CharField(
+        _("内容の種類"), max_length=20, choices=Content.choices, default=Content.TEXT
+    )
+    section_kind = models.CharField(
+        _("作成する内容"),
+        max_length=60,
+        blank=True,
+        help_text=_("「ポータルのデータから作成」のとき、作成する内容の種類。"),
+    )
+    text = models.TextField(
+        _("本文"),
+        blank=True,
+        help_text=_(
+            "Markdown（表は | で区切る）。HTMLのうち安全なものだけが残ります。"
+        ),
+    )
+    file = models.FileField(_("PDFファイル"), upload_to="materials/%Y/%m/", blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = MaterialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("配付資料")
+        verbose_name_plural = _("配付資料")
+        ordering = ["meeting", "series", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(series__in=["main", "reference"]),
+                name="material_series_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(content__in=["section", "pdf", "text"]),
+                name="material_content_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(content="pdf") | ~Q(file=""),
+                name="material_pdf_has_file",
+                violation_error_message=_("PDFファイルを選んでください。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(content="section") | ~Q(section_kind=""),
+                name="material_section_has_kind",
+                violation_error_message=_("作成する内容を選んでください。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}"
+
+    def clean(self) -> None:
+        from meetings import sections
+
+        if self.content == self.Content.SECTION:
+            if not self.section_kind:
+                raise ValidationError(
+                    {"section_kind": _("作成する内容を選んでください。")},
+                    code="section_required",
+                )
+            if self.section_kind not in sections.registry:
+                raise ValidationError(
+                    {"section_kind": _("この内容の種類は使えません。")},
+                    code="section_unknown",
+                )
+        if self.content == self.Content.PDF and not self.file:
+            raise ValidationError(
+                {"file": _("PDFファイルを選んでください。")}, code="file_required"
+            )
+
+
+def number_materials(materials) -> list[Material]:
+    """Set `number` and `label` (資料1, 参考資料2) on materials, in packet order."""
+    counters: dict[str, int] = {}
+    numbered = sorted(materials, key=lambda m: (m.series != "main", m.order, m.pk))
+    for material in numbered:
+        counters[material.series] = counters.get(material.series, 0) + 1
+        material.number = counters[material.series]
+        material.label = f"{material.get_series_display()}{material.number}"
+    return numbered
+
+
+class Attendance(models.Model):
+    class Group(models.TextChoices):
+        MUNICIPAL = "municipal", _("市町村等")
+        PREFECTURE = "prefecture", _("県")
+
+    class Mode(models.TextChoices):
+        PRESENT = "present", _("出席")
+        ONLINE = "online", _("WEB出席")
+        PROXY = "proxy", _("代理出席")
+        ABSENT = "absent", _("欠席")
+
+    class Side(models.TextChoices):
+        HEAD = "head", _("正面（上座）")
+        LEFT = "left", _("左側")
+        RIGHT = "right", _("右側")
+        FOOT = "foot", _("下座")
+        NONE = "none", _("席なし")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("会議"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    group = models.CharField(_("区分"), max_length=20, choices=Group.choices)
+    order = models.PositiveIntegerField(_("順番"), default=0)
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("職"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
+    )
+    title = models.CharField(_("職名（当日）"), max_length=60)
+    name = models.CharField(_("氏名（当日）"), max_length=60)
+    mode = models.CharField(
+        _("出席の形"), max_length=20, choices=Mode.choices, default=Mode.PRESENT
+    )
+    proxy_title = models.CharField(_("代理出席者の職名"), max_length=60, blank=True)
+    proxy_name = models.CharField(_("代理出席者の氏名"), max_length=60, blank=True)
+    seat_side = models.CharField(
+        _("席の位置"), max_length=10, choices=Side.choices, default=Side.NONE
+    )
+    seat_order = models.PositiveSmallIntegerField(
+        _("席順"), default=0, help_text=_("その位置の中で、上座から数えた順番。")
+    )
+
+    class Meta:
+        verbose_name = _("出席者")
+        verbose_name_plural = _("出席者")
+        ordering = ["meeting", "group", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__in=["municipal", "prefecture"]),
+                name="attendance_group_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(mode__in=["present", "online", "proxy", "absent"]),
+                name="attendance_mode_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(seat_side__in=["head", "left", "right", "foot", "none"]),
+                name="attendance_seat_side_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(mode="proxy") | ~Q(proxy_name=""),
+                name="attendance_proxy_named",
+                violation_error_message=_(
+                    "代理出席の場合は代理出席者の氏名を入力してください。"
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "seat_side", "seat_order"],
+                condition=~Q(seat_side="none"),
+                name="attendance_seat_unique",
+                violation_error_message=_("同じ席に2人を割り当てることはできません。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.name}"
+
+
+class UserProfile(models.Model):
+    """What the portal knows of an account beyond Django's user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ユーザー"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("所属"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user_profiles",
+        help_text=_("市町村の利用者はその市町村、部局の利用者はその部局。"),
+    )
+    calendar_token = models.CharField(
+        _("カレンダー購読用の鍵"),
+        max_length=64,
+        unique=True,
+        default=secrets.token_urlsafe,
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("利用者の所属")
+        verbose_name_plural = _("利用者の所属")
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,0 +1,89 @@
+"""Import and export (django-import-export): the lists the secretariat keeps in Excel."""
+
+from import_export import fields, resources, widgets
+
+from meetings.models import Attendance, Meeting, Organization, Person, Position
+
+
+class OrganizationResource(resources.ModelResource):
+    parent = fields.Field(
+        attribute="parent",
+        column_name="上位の組織",
+        widget=widgets.ForeignKeyWidget(Organization, field="name"),
+    )
+    name = fields.Field(attribute="name", column_name="名称")
+    short_name = fields.Field(attribute="short_name", column_name="略称")
+    kind = fields.Field(attribute="kind", column_name="種別")
+    code = fields.Field(attribute="code", column_name="団体コード")
+    order = fields.Field(attribute="order", column_name="表示順")
+
+    class Meta:
+        model = Organization
+        import_id_fields = ["name", "kind"]
+        fields = ["name", "short_name", "kind", "code", "parent", "order"]
+        clean_model_instances = True
+        skip_unchanged = True
+
+
+class PersonResource(resources.ModelResource):
+    name = fields.Field(attribute="name", column_name="氏名")
+    kana = fields.Field(attribute="kana", column_name="ふりがな")
+
+    class Meta:
+        model = Person
+        import_id_fields = ["name"]
+        fields = ["name", "kana"]
+        clean_model_instances = True
+        skip_unchanged = True
+
+
+class PositionResource(resources.ModelResource):
+    organization = fields.Field(
+        attribute="organization",
+        column_name="組織",
+        widget=widgets.ForeignKeyWidget(Organization, field="name"),
+    )
+    title = fields.Field(attribute="title", column_name="職名")
+    order = fields.Field(attribute="order", column_name="表示順")
+
+    class Meta:
+        model = Position
+        import_id_fields = ["organization", "title"]
+        fields = ["organization", "title", "order"]
+        clean_model_instances = True
+        skip_unchanged = True
+
+
+class AttendanceResource(resources.ModelResource):
+    meeting = fields.Field(
+        attribute="meeting",
+        column_name="会議ID",
+        widget=widgets.ForeignKeyWidget(Meeting),
+    )
+    group = fields.Field(attribute="group", column_name="区分")
+    order = fields.Field(attribute="order", column_name="順番")
+    title = fields.Field(attribute="title", column_name="職名")
+    name = fields.Field(attribute="name", column_name="氏名")
+    mode = fields.Field(attribute="mode", column_name="出席の形")
+    proxy_title = fields.Field(attribute="proxy_title", column_name="代理出席者の職名")
+    proxy_name = fields.Field(attribute="proxy_name", column_name="代理出席者の氏名")
+    seat_side = fields.Field(attribute="seat_side", column_name="席の位置")
+    seat_order = fields.Field(attribute="seat_order", column_name="席順")
+
+    class Meta:
+        model = Attendance
+        import_id_fields = ["meeting", "group", "order"]
+        fields = [
+            "meeting",
+            "group",
+            "order",
+            "title",
+            "name",
+            "mode",
+            "proxy_title",
+            "proxy_name",
+            "seat_side",
+            "seat_order",
+        ]
+        clean_model_instances = True
+        skip_unchanged = True

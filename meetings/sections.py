@@ -1,0 +1,64 @@
+"""The registry of section kinds: parts of a meeting's materials that the portal
+generates from its data.
+
+Other apps register theirs when they load (in their AppConfig.ready), so
+meetings never imports them. A section kind turns a material into an HTML
+fragment; the meeting page shows it and the packet prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+
+
+@dataclass(frozen=True)
+class SectionKind:
+    key: str
+    label: str
+    render: Callable[..., SafeString]
+    # Wide tables print on A4 landscape pages.
+    landscape: bool = False
+
+
+registry: dict[str, SectionKind] = {}
+
+
+def register(
+    key: str, label: str, *, landscape: bool = False
+) -> Callable[[Callable[..., SafeString]], Callable[..., SafeString]]:
+    """Decorator: register `render(material, *, request=None)` as section `key`."""
+
+    def decorator(render: Callable[..., SafeString]) -> Callable[..., SafeString]:
+        registry[key] = SectionKind(
+            key=key, label=label, render=render, landscape=landscape
+        )
+        return render
+
+    return decorator
+
+
+def choices() -> list[tuple[str, str]]:
+    """(key, label) pairs for forms, in registration order."""
+    return [(kind.key, kind.label) for kind in registry.values()]
+
+
+def render(material, *, request=None) -> SafeString:
+    """The HTML of a section material; empty when its kind is no longer offered."""
+    kind = registry.get(material.section_kind)
+    return kind.render(material, request=request) if kind else SafeString("")
+
+
+# Panels other apps add to a municipality's page ("what concerns us"): each is
+# `render(request, organization) -> SafeString`, shown in registration order.
+municipality_panels: list[Callable[..., SafeString]] = []
+
+
+def register_municipality_panel(
+    render: Callable[..., SafeString],
+) -> Callable[..., SafeString]:
+    """Decorator: show `render(request, organization)` on municipality pages."""
+    municipality_panels.append(render)
+    return render

@@ -1,0 +1,14 @@
+"""Values every page's header needs."""
+
+from onechamber.roles import is_secretariat, role_of, user_organization
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "user_role": role_of(user),
+        "user_organization": user_organization(user),
+        "user_is_secretariat": is_secretariat(user),
+    }

@@ -1,0 +1,202 @@
+"""Japanese dates: 和暦, 年度 (fiscal years from April), times, approximate dates.
+
+Plain functions on plain values; the template filters in
+``onechamber.templatetags.wareki`` wrap them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import NamedTuple
+
+
+class Era(NamedTuple):
+    name: str
+    letter: str
+    start: dt.date
+
+
+# Newest first, so the first era whose start is on or before a date is its era.
+ERAS: tuple[Era, ...] = (
+    Era("令和", "R", dt.date(2019, 5, 1)),
+    Era("平成", "H", dt.date(1989, 1, 8)),
+    Era("昭和", "S", dt.date(1926, 12, 25)),
+    Era("大正", "T", dt.date(1912, 7, 30)),
+    Era("明治", "M", dt.date(1873, 1, 1)),
+)
+WEEKDAYS = "月火水木金土日"
+PARTS_OF_MONTH = {1: "上旬", 2: "中旬", 3: "下旬"}
+# First day of each part of a month, for ordering approximate dates.
+PART_FIRST_DAY = {0: 1, 1: 1, 2: 11, 3: 21}
+
+
+def era_of(d: dt.date) -> Era:
+    """The era a date falls in."""
+    for era in ERAS:
+        if d >= era.start:
+            return era
+    raise ValueError(f"{d} is before the eras onechamber knows")
+
+
+def era_year(d: dt.date) -> tuple[Era, int]:
+    """The era and the year in it (1 for the first year)."""
+    era = era_of(d)
+    return era, d.year - era.start.year + 1
+
+
+def year_label(year: int) -> str:
+    """A year number as written in 和暦: 1 is 元."""
+    return "元" if year == 1 else str(year)
+
+
+def weekday(d: dt.date) -> str:
+    """The one-kanji weekday: 月 … 日."""
+    return WEEKDAYS[d.weekday()]
+
+
+def wareki(d: dt.date, *, with_weekday: bool = True) -> str:
+    """``令和4年1月20日（木）``; ``令和元年5月1日`` in an era's first year."""
+    era, year = era_year(d)
+    text = f"{era.name}{year_label(year)}年{d.month}月{d.day}日"
+    return f"{text}（{weekday(d)}）" if with_weekday else text
+
+
+def wareki_short(d: dt.date) -> str:
+    """``R4.1.20``: the era letter, year, month and day."""
+    era, year = era_year(d)
+    return f"{era.letter}{year}.{d.month}.{d.day}"
+
+
+def wareki_month(year: int, month: int) -> str:
+    """``令和4年5月`` for the first day of that month's era."""
+    era, era_yr = era_year(dt.date(year, month, 1))
+    return f"{era.name}{year_label(era_yr)}年{month}月"
+
+
+def month_day(d: dt.date, *, with_weekday: bool = False) -> str:
+    """``1月20日`` or ``1月20日（木）``, for dates whose year is plain from context."""
+    text = f"{d.month}月{d.day}日"
+    return f"{text}（{weekday(d)}）" if with_weekday else text
+
+
+def slash_date(d: dt.date) -> str:
+    """``1/20``, as tables of sessions write their dates."""
+    return f"{d.month}/{d.day}"
+
+
+def fiscal_year(d: dt.date) -> int:
+    """The fiscal year (年度) a date falls in, named by the year it starts in."""
+    return d.year if d.month >= 4 else d.year - 1
+
+
+def fiscal_year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """First and last day of fiscal year `year`: April 1 to March 31."""
+    return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
+
+
+def _fiscal_era_year(year: int) -> tuple[Era, int]:
+    # Official usage names FY2019 令和元年度 (the era began 1 May) but FY1988
+    # 昭和63年度 (平成 began in January): the era in force on 1 May fits both.
+    return era_year(dt.date(year, 5, 1))
+
+
+def fiscal_year_label(year: int) -> str:
+    """``令和3年度`` for fiscal year 2021; ``令和元年度`` for 2019."""
+    era, era_yr = _fiscal_era_year(year)
+    return f"{era.name}{year_label(era_yr)}年度"
+
+
+def fiscal_year_short(year: int) -> str:
+    """``R3年度`` for fiscal year 2021."""
+    era, era_yr = _fiscal_era_year(year)
+    return f"{era.letter}{era_yr}年度"
+
+
+def clock(t: dt.time, *, with_meridiem: bool = True) -> str:
+    """``午後3時``, ``午後4時30分``; noon is 午後0時, midnight 午前0時."""
+    meridiem = "午前" if t.hour < 12 else "午後"
+    hour = t.hour % 12
+    text = f"{hour}時" + (f"{t.minute}分" if t.minute else "")
+    return f"{meridiem}{text}" if with_meridiem else text
+
+
+def time_range(start: dt.time | None, end: dt.time | None = None) -> str:
+    """``午後3時～4時30分``: the meridiem is not repeated when it does not change."""
+    if start is None:
+        return ""
+    if end is None:
+        return f"{clock(start)}～"
+    same_half = (start.hour < 12) == (end.hour < 12)
+    return f"{clock(start)}～{clock(end, with_meridiem=not same_half)}"
+
+
+def approximate_date(
+    month: int, part: int = 0, *, planned: bool = False, year: int | None = None
+) -> str:
+    """``5月中旬``, ``2月予定``, or with a year ``R4.5月中旬``.
+
+    `part` is 0 for the month as a whole, 1 上旬, 2 中旬, 3 下旬.
+    """
+    text = f"{month}月{PARTS_OF_MONTH.get(part, '')}"
+    if year is not None:
+        era, era_yr = era_year(dt.date(year, month, 1))
+        text = f"{era.letter}{era_yr}.{text}"
+    return f"{text}予定" if planned else text
+
+
+def approximate_sort_date(year: int, month: int, part: int = 0) -> dt.date:
+    """The first day an approximate date can mean, to order it among real dates."""
+    return dt.date(year, month, PART_FIRST_DAY.get(part, 1))
+
+
+_ERA_BY_NAME = {era.name: era for era in ERAS} | {era.letter: era for era in ERAS}
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_KANJI = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_WAREKI = re.compile(
+    r"^(令和|平成|昭和|大正|明治|[RHSTM])(元|\d{1,2})[年.](\d{1,2})[月.](\d{1,2})日?$"
+)
+_PAREN_WEEKDAY = re.compile(r"[（(][月火水木金土日][）)]$")
+
+
+def parse_date(text: str) -> dt.date:
+    """Read a date as people type it: ``2021-08-31``, ``2021/8/31``,
+    ``2021年8月31日``, ``令和3年8月31日``, ``R3.8.31`` (full-width digits too).
+
+    Raises ValueError with a Japanese message for text that is not a date, a
+    date that does not exist, or a year outside its era.
+    """
+    s = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
+    s = (
+        _PAREN_WEEKDAY.sub("", s).upper()
+        if s[:1].isascii()
+        else _PAREN_WEEKDAY.sub("", s)
+    )
+    if not s:
+        raise ValueError("日付を入力してください。")
+    if m := _ISO.match(s) or _KANJI.match(s):
+        year, month, day = (int(g) for g in m.groups())
+        return _make_date(year, month, day)
+    if m := _WAREKI.match(s):
+        era = _ERA_BY_NAME[m.group(1)]
+        era_yr = 1 if m.group(2) == "元" else int(m.group(2))
+        if era_yr < 1:
+            raise ValueError("年は1（元年）以上で入力してください。")
+        d = _make_date(era.start.year + era_yr - 1, int(m.group(3)), int(m.group(4)))
+        if era_of(d) != era:
+            raise ValueError(
+                f"{d.year}年{d.month}月{d.day}日は{era.name}の期間ではありません。"
+            )
+        return d
+    raise ValueError(
+        "日付の形式が読み取れません。2021-08-31、2021/8/31、令和3年8月31日、"
+        "R3.8.31 のいずれかの形で入力してください。"
+    )
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{year}年{month}月{day}日という日付はありません。") from None

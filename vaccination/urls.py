@@ -1,0 +1,4 @@
+"""URLs of the vaccination app."""
+
+app_name = "vaccination"
+urlpatterns: list = []

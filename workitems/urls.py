@@ -1,0 +1,4 @@
+"""URLs of the workitems app."""
+
+app_name = "workitems"
+urlpatterns: list = []
