@@ -23,12 +23,23 @@ class CopyResult:
     vacant_positions: list[str] = field(default_factory=list)
 
 
-def next_number(*, meeting: Meeting, fiscal_year: int) -> int:
-    """The next free regular-meeting number in a fiscal year."""
-    last = Meeting.objects.filter(
-        headquarters=meeting.headquarters, fiscal_year=fiscal_year, kind="regular"
-    ).aggregate(n=Max("number"))["n"]
-    return (last or 0) + 1
+def next_number(*, meeting: Meeting, new_date: dt.date) -> int:
+    """The number a regular meeting on `new_date` takes: the meeting the annual
+    schedule plans without a date for that month or the latest month before it
+    (else the first planned one), or, with none planned, one past the last."""
+    regular = Meeting.objects.filter(
+        headquarters=meeting.headquarters,
+        fiscal_year=jdates.fiscal_year(new_date),
+        kind="regular",
+    )
+    planned = regular.filter(date__isnull=True)
+    placeholder = (
+        planned.filter(approx_month__lte=new_date).order_by("-approx_month").first()
+        or planned.order_by("approx_month").first()
+    )
+    if placeholder:
+        return placeholder.number
+    return (regular.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
 @transaction.atomic
@@ -36,27 +47,57 @@ def copy_meeting(
     *, meeting: Meeting, new_date: dt.date, number: int | None = None
 ) -> CopyResult:
     """Copy `meeting` as the next one on `new_date`: agenda, materials, attendees
-    (as the positions' holders on that date) and seats; unpublished."""
+    (as the positions' holders on that date) and seats; unpublished.
+
+    Where the annual schedule already holds that meeting planned without a date
+    (「R4.5月中旬 第1回」), the copy fills it: it gets the date, and its planned
+    topics become the sub-items of the copied 議事 in place of the old ones.
+    """
     fiscal_year = jdates.fiscal_year(new_date)
     if meeting.kind == Meeting.Kind.REGULAR and number is None:
-        number = next_number(meeting=meeting, fiscal_year=fiscal_year)
-    new = Meeting(
+        number = next_number(meeting=meeting, new_date=new_date)
+    placeholder = None
+    if meeting.kind == Meeting.Kind.REGULAR:
+        placeholder = Meeting.objects.filter(
+            headquarters=meeting.headquarters,
+            fiscal_year=fiscal_year,
+            kind=Meeting.Kind.REGULAR,
+            number=number,
+            date__isnull=True,
+        ).first()
+    new = placeholder or Meeting(
         headquarters=meeting.headquarters,
         fiscal_year=fiscal_year,
         number=number if meeting.kind == Meeting.Kind.REGULAR else None,
         kind=meeting.kind,
         topic=meeting.topic,
         format=meeting.format,
-        date=new_date,
-        start_time=meeting.start_time,
-        end_time=meeting.end_time,
-        venue=meeting.venue,
-        venue_short=meeting.venue_short,
-        status=Meeting.Status.SCHEDULED,
-        published=False,
     )
+    if placeholder and (
+        placeholder.materials.exists() or placeholder.attendances.exists()
+    ):
+        raise ValidationError(
+            _("%(name)sには既に資料か出席者が登録されているため、コピーできません。")
+            % {"name": placeholder.name},
+            code="target_not_empty",
+        )
+    planned_topics = (
+        list(placeholder.agenda_items.filter(parent=None)) if placeholder else []
+    )
+    new.date = new_date
+    new.approx_month = None
+    new.approx_part = 0
+    new.start_time = meeting.start_time
+    new.end_time = meeting.end_time
+    new.venue = new.venue or meeting.venue
+    new.venue_short = new.venue_short or meeting.venue_short
+    new.status = Meeting.Status.SCHEDULED
+    new.published = False
+    new.published_at = None
     new.full_clean()
     new.save()
+    for item in planned_topics:
+        item.delete()
 
     material_map = {}
     for material in meeting.materials.all():
@@ -68,9 +109,14 @@ def copy_meeting(
         material.save()
         material_map[old_pk] = material
 
-    parents = {}
     items = list(meeting.agenda_items.prefetch_related("materials"))
+    # The item whose sub-items are the business of the day (議事) takes the
+    # planned topics, where the schedule has some.
+    business = next((i for i in items if any(c.parent_id == i.pk for c in items)), None)
+    parents = {}
     for item in sorted(items, key=lambda i: i.parent_id is not None):
+        if planned_topics and business and item.parent_id == business.pk:
+            continue
         copy = AgendaItem.objects.create(
             meeting=new,
             parent=parents.get(item.parent_id),
@@ -80,6 +126,15 @@ def copy_meeting(
         )
         copy.materials.set([material_map[m.pk] for m in item.materials.all()])
         parents[item.pk] = copy
+    if business and planned_topics:
+        for order, topic in enumerate(planned_topics, start=1):
+            AgendaItem.objects.create(
+                meeting=new,
+                parent=parents[business.pk],
+                order=order,
+                title=topic.title,
+                is_report=topic.is_report,
+            )
 
     holders = {
         t.position_id: t

@@ -65,9 +65,7 @@ def get_visible_meeting(request, pk: int) -> Meeting:
 
 def meeting_context(meeting: Meeting) -> dict:
     """Agenda, materials, attendees and seats of a meeting, as pages and print show them."""
-    materials = number_materials(
-        meeting.materials.select_related("department").prefetch_related("agenda_items")
-    )
+    materials = number_materials(meeting.materials.select_related("department"))
     labels = {m.pk: m.label for m in materials}
     items = list(
         meeting.agenda_items.prefetch_related(

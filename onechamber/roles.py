@@ -24,8 +24,12 @@ def role_of(user) -> str | None:
         return None
     if user.is_superuser:
         return SECRETARIAT
-    names = {g.name for g in user.groups.all()}
-    return next((role for role in ROLES if role in names), None)
+    # Asked several times a request (header, querysets, templates): ask the
+    # database once per user object.
+    if not hasattr(user, "_onechamber_role"):
+        names = set(user.groups.values_list("name", flat=True))
+        user._onechamber_role = next((role for role in ROLES if role in names), None)
+    return user._onechamber_role
 
 
 def is_secretariat(user) -> bool:
@@ -39,7 +43,16 @@ def is_department(user) -> bool:
 
 def user_organization(user):
     """The organisation an account belongs to, or None."""
-    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    if not user.is_authenticated:
+        return None
+    from meetings.models import UserProfile
+
+    profile = (
+        UserProfile.objects.select_related("organization").filter(user=user).first()
+        if not hasattr(user, "_onechamber_profile")
+        else user._onechamber_profile
+    )
+    user._onechamber_profile = profile
     return profile.organization if profile else None
 
 

@@ -1,0 +1,153 @@
+import datetime as dt
+
+import pytest
+
+from onechamber import jdates
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2022, 1, 20), "令和4年1月20日（木）"),
+        (dt.date(2019, 5, 1), "令和元年5月1日（水）"),
+        (dt.date(2019, 4, 30), "平成31年4月30日（火）"),
+        (dt.date(2020, 1, 1), "令和2年1月1日（水）"),
+        (dt.date(1989, 1, 7), "昭和64年1月7日（土）"),
+        (dt.date(1989, 1, 8), "平成元年1月8日（日）"),
+    ],
+)
+def test_wareki_names_era_year_and_weekday(day, expected):
+    assert jdates.wareki(day) == expected
+
+
+def test_wareki_without_weekday():
+    assert jdates.wareki(dt.date(2022, 1, 20), with_weekday=False) == "令和4年1月20日"
+
+
+def test_wareki_short_form():
+    assert jdates.wareki_short(dt.date(2022, 1, 20)) == "R4.1.20"
+    assert jdates.wareki_short(dt.date(2019, 5, 1)) == "R1.5.1"
+    assert jdates.wareki_short(dt.date(2019, 4, 30)) == "H31.4.30"
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [
+        (dt.date(2021, 4, 1), 2021),
+        (dt.date(2022, 3, 31), 2021),
+        (dt.date(2022, 4, 1), 2022),
+        (dt.date(2022, 1, 20), 2021),
+        (dt.date(2021, 3, 31), 2020),
+    ],
+)
+def test_fiscal_year_runs_april_to_march(day, year):
+    assert jdates.fiscal_year(day) == year
+
+
+def test_fiscal_year_bounds():
+    assert jdates.fiscal_year_bounds(2021) == (
+        dt.date(2021, 4, 1),
+        dt.date(2022, 3, 31),
+    )
+
+
+@pytest.mark.parametrize(
+    ("year", "label"),
+    [
+        (2021, "令和3年度"),
+        (2022, "令和4年度"),
+        (2019, "令和元年度"),
+        (2018, "平成30年度"),
+        (1988, "昭和63年度"),
+        (1989, "平成元年度"),
+    ],
+)
+def test_fiscal_year_label(year, label):
+    assert jdates.fiscal_year_label(year) == label
+
+
+def test_fiscal_year_short():
+    assert jdates.fiscal_year_short(2022) == "R4年度"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (dt.time(15), dt.time(16, 30), "午後3時～4時30分"),
+        (dt.time(10), dt.time(11, 45), "午前10時～11時45分"),
+        (dt.time(11), dt.time(13), "午前11時～午後1時"),
+        (dt.time(12), dt.time(12, 30), "午後0時～0時30分"),
+        (dt.time(9, 5), None, "午前9時5分～"),
+    ],
+)
+def test_time_range_in_gozen_gogo(start, end, expected):
+    assert jdates.time_range(start, end) == expected
+
+
+def test_time_range_without_start_is_empty():
+    assert jdates.time_range(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "expected"),
+    [
+        ((5, 2), {}, "5月中旬"),
+        ((8, 3), {}, "8月下旬"),
+        ((4, 1), {}, "4月上旬"),
+        ((2,), {"planned": True}, "2月予定"),
+        ((5, 2), {"year": 2022}, "R4.5月中旬"),
+        ((1, 3), {"year": 2023}, "R5.1月下旬"),
+    ],
+)
+def test_approximate_dates(args, kwargs, expected):
+    assert jdates.approximate_date(*args, **kwargs) == expected
+
+
+def test_approximate_sort_date_is_first_day_of_part():
+    assert jdates.approximate_sort_date(2022, 5, 2) == dt.date(2022, 5, 11)
+    assert jdates.approximate_sort_date(2022, 8, 3) == dt.date(2022, 8, 21)
+    assert jdates.approximate_sort_date(2022, 2, 0) == dt.date(2022, 2, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021-08-31",
+        "2021/8/31",
+        "2021.8.31",
+        "2021年8月31日",
+        "令和3年8月31日",
+        "R3.8.31",
+        "r3.8.31",
+        "２０２１／８／３１",
+        "令和3年8月31日（火）",
+        " 2021-08-31 ",
+    ],
+)
+def test_parse_date_reads_what_people_type(text):
+    assert jdates.parse_date(text) == dt.date(2021, 8, 31)
+
+
+def test_parse_date_reads_gannen():
+    assert jdates.parse_date("令和元年5月1日") == dt.date(2019, 5, 1)
+    assert jdates.parse_date("H31.4.30") == dt.date(2019, 4, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2021-02-30", "2021年2月30日という日付はありません。"),
+        ("令和3年2月29日", "2021年2月29日という日付はありません。"),
+        ("令和元年4月30日", "2019年4月30日は令和の期間ではありません。"),
+        ("H32.1.1", "2020年1月1日は平成の期間ではありません。"),
+        ("", "日付を入力してください。"),
+    ],
+)
+def test_parse_date_rejects_impossible_dates_with_a_message(text, message):
+    with pytest.raises(ValueError, match=message):
+        jdates.parse_date(text)
+
+
+def test_parse_date_rejects_text_that_is_not_a_date():
+    with pytest.raises(ValueError, match="日付の形式が読み取れません"):
+        jdates.parse_date("来週の木曜")
