@@ -1,8 +1,32 @@
 """Import and export (django-import-export): the lists the secretariat keeps in Excel."""
 
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from meetings.models import Attendance, Meeting, Organization, Person, Position
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice written as its Japanese label (市, 代理出席) or its code (city, proxy)."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.by_label = {str(label): value for value, label in choices}
+        self.labels = {value: str(label) for value, label in choices}
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if text in self.labels:
+            return text
+        if text in self.by_label:
+            return self.by_label[text]
+        raise ValueError(
+            _("「%(value)s」は選べません。次のいずれかを入力してください：%(choices)s")
+            % {"value": text, "choices": "、".join(self.by_label)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return self.labels.get(value, value or "")
 
 
 class OrganizationResource(resources.ModelResource):
@@ -13,7 +37,11 @@ class OrganizationResource(resources.ModelResource):
     )
     name = fields.Field(attribute="name", column_name="名称")
     short_name = fields.Field(attribute="short_name", column_name="略称")
-    kind = fields.Field(attribute="kind", column_name="種別")
+    kind = fields.Field(
+        attribute="kind",
+        column_name="種別",
+        widget=ChoiceLabelWidget(Organization.Kind.choices),
+    )
     code = fields.Field(attribute="code", column_name="団体コード")
     order = fields.Field(attribute="order", column_name="表示順")
 
@@ -60,14 +88,26 @@ class AttendanceResource(resources.ModelResource):
         column_name="会議ID",
         widget=widgets.ForeignKeyWidget(Meeting),
     )
-    group = fields.Field(attribute="group", column_name="区分")
+    group = fields.Field(
+        attribute="group",
+        column_name="区分",
+        widget=ChoiceLabelWidget(Attendance.Group.choices),
+    )
     order = fields.Field(attribute="order", column_name="順番")
     title = fields.Field(attribute="title", column_name="職名")
     name = fields.Field(attribute="name", column_name="氏名")
-    mode = fields.Field(attribute="mode", column_name="出席の形")
+    mode = fields.Field(
+        attribute="mode",
+        column_name="出席の形",
+        widget=ChoiceLabelWidget(Attendance.Mode.choices),
+    )
     proxy_title = fields.Field(attribute="proxy_title", column_name="代理出席者の職名")
     proxy_name = fields.Field(attribute="proxy_name", column_name="代理出席者の氏名")
-    seat_side = fields.Field(attribute="seat_side", column_name="席の位置")
+    seat_side = fields.Field(
+        attribute="seat_side",
+        column_name="席の位置",
+        widget=ChoiceLabelWidget(Attendance.Side.choices),
+    )
     seat_order = fields.Field(attribute="seat_order", column_name="席順")
 
     class Meta:

@@ -264,3 +264,44 @@ def test_organization_import_is_all_or_nothing(client, secretariat_user):
     )
     assert not Organization.objects.filter(name__in=["甲市", "乙市"]).exists()
     assert get_user_model().objects.count() == 1
+
+
+def test_organization_import_reads_japanese_kind_labels(client, secretariat_user):
+    client.force_login(secretariat_user)
+    csv = "名称,略称,種別,団体コード,上位の組織,表示順\n甲市,甲,市,162019,,1\n乙課,,課・室,,,2\n"
+    response = client.post(
+        reverse("admin:meetings_organization_import"),
+        {
+            "format": "0",
+            "import_file": SimpleUploadedFile(
+                "orgs.csv", csv.encode(), content_type="text/csv"
+            ),
+            "resource": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "エラー" not in response.content.decode()
+    confirm = dict(response.context["confirm_form"].initial)
+    client.post(reverse("admin:meetings_organization_process_import"), confirm)
+    assert list(
+        Organization.objects.filter(name__in=["甲市", "乙課"]).values_list(
+            "name", "kind"
+        )
+    ) == [("甲市", "city"), ("乙課", "division")]
+
+
+def test_organization_import_names_the_allowed_kinds(client, secretariat_user):
+    client.force_login(secretariat_user)
+    csv = "名称,略称,種別,団体コード,上位の組織,表示順\n甲市,甲,市役所,,,1\n"
+    response = client.post(
+        reverse("admin:meetings_organization_import"),
+        {
+            "format": "0",
+            "import_file": SimpleUploadedFile(
+                "orgs.csv", csv.encode(), content_type="text/csv"
+            ),
+            "resource": "0",
+        },
+    )
+    assert "「市役所」は選べません。" in response.content.decode()
+    assert not Organization.objects.filter(name="甲市").exists()
