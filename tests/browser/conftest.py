@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,6 +28,7 @@ def _browser_required() -> bool:
 
 
 def _unavailable(reason: str):
+    """Skip, or fail where the browser tests must run (CI)."""
     if _browser_required():
         pytest.fail(f"{reason} (ONECHAMBER_REQUIRE_BROWSER=1)", pytrace=False)
     pytest.skip(reason)
@@ -49,10 +51,6 @@ def browser(_allow_async_unsafe):
     """Debian's headless Chromium, launched once per test module."""
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing: install Debian's chromium package")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is missing: pip install -e '.[test]'")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS

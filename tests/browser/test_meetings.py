@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from meetings.models import Meeting
 from tests import factories
@@ -15,12 +16,7 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "pw-for-tests-1"  # what factories.make_user gives every account
 SEED_NAME = "令和3年度第4回「ワンチームとやま」連携推進本部会議"
-AGENDA = [
-    "1 開会",
-    "2 知事あいさつ",
-    "3 議事",
-    "4 閉会",
-]
+AGENDA = ["1 開会", "2 知事あいさつ", "3 議事", "4 閉会"]
 AGENDA_UNDER_3 = [
     "(1) 令和3年度連携推進項目について （資料1）",
     "(2) 令和4年度における協議事項について （資料2、資料3）",
@@ -44,16 +40,14 @@ def log_in(page, *, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("ユーザー名").fill(username)
     page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def agenda_lines(page) -> tuple[list[str], list[str]]:
     """The top items of the 次第, and the sub-items under 3 議事, as shown."""
     top = page.locator("ol.agenda > li.agenda-item")
     heads = [
-        " ".join(
-            [item.locator("> span.num").inner_text()]
-            + [item.locator("> span.title").inner_text()]
-        )
+        f"{item.locator('> .num').inner_text()} {item.locator('> .title').inner_text()}"
         for item in top.all()
     ]
     subs = [li.inner_text() for li in top.nth(2).locator("ol.agenda-sub > li").all()]
@@ -61,7 +55,8 @@ def agenda_lines(page) -> tuple[list[str], list[str]]:
 
 
 def run_admin_action(page, *, meeting_name: str, action: str) -> None:
-    """In the 会議 changelist, tick one meeting and run an action on it."""
+    """In the 会議 changelist, tick one meeting and run an action on it (the
+    caller waits for what the action shows: the URL stays the same)."""
     row = page.locator("#result_list tbody tr").filter(
         has=page.get_by_role("link", name=meeting_name, exact=True)
     )
@@ -71,7 +66,7 @@ def run_admin_action(page, *, meeting_name: str, action: str) -> None:
 
 
 def test_viewer_logs_in_and_reads_the_seed_meeting(
-    new_page, seed, viewer_user, screenshot
+    new_page, live_server, seed, viewer_user, screenshot
 ):
     page = new_page()
     page.goto("/")
@@ -79,13 +74,13 @@ def test_viewer_logs_in_and_reads_the_seed_meeting(
 
     log_in(page, username="toyama")
 
-    assert page.url.endswith("/")
+    assert page.url == f"{live_server.url}/"
     assert page.get_by_test_id("user-org").inner_text() == "富山市"
     page.get_by_role("navigation").get_by_role("link", name="会議").click()
-    assert page.url.endswith("/meetings/")
+    page.wait_for_url("**/meetings/")
     page.locator("#fy2021").get_by_role("link", name="第4回本部会議").click()
+    page.wait_for_url(f"**/meetings/{seed.pk}/")
 
-    assert page.url.endswith(f"/meetings/{seed.pk}/")
     assert page.locator("h1").inner_text() == SEED_NAME
     assert page.title() == f"{SEED_NAME} | onechamber"
     assert (
@@ -128,10 +123,11 @@ def test_secretariat_copies_and_publishes_the_next_meeting_then_a_viewer_sees_it
     run_admin_action(
         admin, meeting_name=SEED_NAME, action="選んだ会議をコピーして次回の会議を作成"
     )
-    assert admin.locator("h1").inner_text() == "次回の会議を作成"
+    expect(admin.locator("h1")).to_have_text("次回の会議を作成")
     admin.get_by_label("次回の開催日").fill("令和4年5月19日")
     screenshot(admin, "admin-copy-form")
     admin.get_by_role("button", name="作成する").click()
+    admin.wait_for_url("**/admin/meetings/meeting/*/change/")
 
     new = Meeting.objects.get(date=dt.date(2022, 5, 19))
     # The schedule already holds 令和4年度第1回…第4回 (planned), so the copy
@@ -152,14 +148,15 @@ def test_secretariat_copies_and_publishes_the_next_meeting_then_a_viewer_sees_it
 
     admin.goto("/admin/meetings/meeting/")
     run_admin_action(admin, meeting_name=new.name, action="選んだ会議を公開")
-    assert (
-        admin.locator("ul.messagelist li.success").inner_text()
-        == "1件の会議を公開しました。"
+    expect(admin.locator("ul.messagelist li.success")).to_have_text(
+        "1件の会議を公開しました。"
     )
+    new.refresh_from_db()
+    assert new.published is True
 
     viewer.goto("/meetings/")
     viewer.locator("#fy2022").get_by_role("link", name="第5回本部会議").click()
-    assert viewer.url.endswith(f"/meetings/{new.pk}/")
+    viewer.wait_for_url(f"**/meetings/{new.pk}/")
     assert (
         viewer.locator("h1").inner_text()
         == "令和4年度第5回「ワンチームとやま」連携推進本部会議"
@@ -185,7 +182,9 @@ def test_viewer_is_sent_to_the_admin_login(new_page, viewer_user):
     )
 
 
-def test_anonymous_user_is_sent_to_the_login_page_from_every_portal_page(new_page, db):
+def test_anonymous_user_is_sent_to_the_login_page_from_every_portal_page(
+    new_page, db, screenshot
+):
     meeting = factories.make_meeting()
     factories.make_material(meeting=meeting)
     factories.make_municipality()
@@ -202,3 +201,4 @@ def test_anonymous_user_is_sent_to_the_login_page_from_every_portal_page(new_pag
         page.goto(path)
         assert page.url.endswith(f"/accounts/login/?next={path}"), path
         assert page.locator("h1").inner_text() == "ログイン", path
+    screenshot(page, "login")
