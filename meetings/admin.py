@@ -201,7 +201,7 @@ class MeetingAdmin(admin.ModelAdmin):
                     number=form.cleaned_data["number"],
                 )
             except ValidationError as exc:
-                for error in exc.messages:
+                for error in dict.fromkeys(exc.messages):
                     form.add_error(None, error)
             else:
                 self.message_user(

@@ -75,7 +75,13 @@ class MaterialForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["section_kind"].choices = [("", "---------"), *sections.choices()]
+        choices = [("", "---------"), *sections.choices()]
+        current = self.instance.section_kind if self.instance else ""
+        if current and current not in sections.registry:
+            # Keep a kind whose app is not installed visible, so saving the
+            # meeting does not silently drop it; model validation names it.
+            choices.append((current, _("%(kind)s（使えません）") % {"kind": current}))
+        self.fields["section_kind"].choices = choices
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

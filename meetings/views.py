@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -44,7 +45,12 @@ def meeting_list(request):
     meetings = (
         Meeting.objects.visible_to(request.user)
         .select_related("headquarters")
-        .order_by("-fiscal_year", "date", "approx_month", "approx_part", "start_time")
+        .order_by(
+            "-fiscal_year",
+            Coalesce("date", "approx_month"),
+            "approx_part",
+            "start_time",
+        )
     )
     years = [
         (year, jdates.fiscal_year_label(year), list(items))
@@ -138,6 +144,8 @@ def seating_chart(attendances: list[Attendance]) -> dict:
         "height": height,
         "seat_w": SEAT_W,
         "seat_h": SEAT_H,
+        # Long titles (理事・ワンチームとやま推進室長) are squeezed to fit the box.
+        "text_w": SEAT_W - 12,
         "table": {
             "x": inner_x,
             "y": top,

@@ -130,12 +130,11 @@ def test_secretariat_copies_and_publishes_the_next_meeting_then_a_viewer_sees_it
     admin.wait_for_url("**/admin/meetings/meeting/*/change/")
 
     new = Meeting.objects.get(date=dt.date(2022, 5, 19))
-    # The schedule already holds 令和4年度第1回…第4回 (planned), so the copy
-    # takes the next free number.
-    assert (new.fiscal_year, new.number, new.published) == (2022, 5, False)
+    # The schedule plans 令和4年度第1回 for 5月中旬: the copy fills that meeting.
+    assert (new.fiscal_year, new.number, new.published) == (2022, 1, False)
     assert admin.url.endswith(f"/admin/meetings/meeting/{new.pk}/change/")
     assert admin.locator("ul.messagelist li.success").inner_text() == (
-        "「令和4年度第5回「ワンチームとやま」連携推進本部会議」を作成しました"
+        "「令和4年度第1回「ワンチームとやま」連携推進本部会議」を作成しました"
         "（未公開）。内容を確認して公開してください。"
     )
     assert not admin.get_by_label("公開", exact=True).is_checked()
@@ -155,17 +154,24 @@ def test_secretariat_copies_and_publishes_the_next_meeting_then_a_viewer_sees_it
     assert new.published is True
 
     viewer.goto("/meetings/")
-    viewer.locator("#fy2022").get_by_role("link", name="第5回本部会議").click()
+    viewer.locator("#fy2022").get_by_role("link", name="第1回本部会議").click()
     viewer.wait_for_url(f"**/meetings/{new.pk}/")
     assert (
         viewer.locator("h1").inner_text()
-        == "令和4年度第5回「ワンチームとやま」連携推進本部会議"
+        == "令和4年度第1回「ワンチームとやま」連携推進本部会議"
     )
     assert (
         viewer.get_by_test_id("meeting-when").inner_text()
         == "令和4年5月19日（木）　午後3時～4時30分"
     )
-    assert agenda_lines(viewer) == (AGENDA, AGENDA_UNDER_3)
+    # 議事 now holds the topics the annual schedule planned for this meeting.
+    assert agenda_lines(viewer) == (
+        AGENDA,
+        [
+            "(1) 令和4年度連携推進項目の取り組み内容等の報告",
+            "(2) 令和4年度連携推進項目のスケジュール",
+        ],
+    )
 
 
 def test_viewer_is_sent_to_the_admin_login(new_page, viewer_user):
