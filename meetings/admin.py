@@ -80,42 +80,86 @@ class HeadquartersAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization", "secretariat"]
 
 
-class AgendaItemInline(admin.TabularInline):
+class CachedChoicesMixin:
+    """Select fields of inline rows query their choices once a request, not once
+    a row (a meeting has some 50 rows of agenda, materials and attendees)."""
+
+    cached_choice_fields: tuple[str, ...] = ()
+
+    def _cache_choices(self, formfield, db_field, request):
+        if formfield is None or db_field.name not in self.cached_choice_fields:
+            return formfield
+        cache = request.__dict__.setdefault("_inline_choices", {})
+        key = (self.__class__.__name__, db_field.name)
+        if key not in cache:
+            cache[key] = list(formfield.choices)
+        formfield.choices = cache[key]
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return self._cache_choices(formfield, db_field, request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._cache_choices(formfield, db_field, request)
+
+
+def _object_id(request):
+    return request.resolver_match.kwargs.get("object_id")
+
+
+class AgendaItemInline(CachedChoicesMixin, admin.TabularInline):
     model = AgendaItem
     extra = 0
     fields = ["order", "parent", "title", "is_report", "materials"]
-    filter_horizontal = []
+    cached_choice_fields = ("parent", "materials")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("materials")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
-            meeting_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = AgendaItem.objects.filter(
-                meeting_id=meeting_id, parent__isnull=True
+                meeting_id=_object_id(request), parent__isnull=True
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "materials":
-            meeting_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Material.objects.filter(meeting_id=meeting_id)
+            kwargs["queryset"] = Material.objects.filter(meeting_id=_object_id(request))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class MaterialInline(admin.StackedInline):
+class MaterialInline(CachedChoicesMixin, admin.StackedInline):
     model = Material
     form = MaterialForm
     extra = 0
-    autocomplete_fields = ["department"]
+    cached_choice_fields = ("department",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "department":
+            kwargs["queryset"] = Organization.objects.filter(
+                kind__in=["department", "division", "other"]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     fieldsets = [
         (None, {"fields": [("series", "order"), "title", "department"]}),
         (_("内容"), {"fields": ["content", "section_kind", "text", "file"]}),
     ]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(CachedChoicesMixin, admin.TabularInline):
     model = Attendance
     extra = 0
-    autocomplete_fields = ["position"]
+    cached_choice_fields = ("position",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "position":
+            kwargs["queryset"] = Position.objects.select_related("organization")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     fields = [
         "group",
         "order",

@@ -305,3 +305,12 @@ def test_organization_import_names_the_allowed_kinds(client, secretariat_user):
     )
     assert "「市役所」は選べません。" in response.content.decode()
     assert not Organization.objects.filter(name="甲市").exists()
+
+
+def test_meeting_change_page_query_count_does_not_grow_with_rows(
+    client, seed, secretariat_user, django_assert_max_num_queries
+):
+    client.force_login(secretariat_user)
+    with django_assert_max_num_queries(26):
+        response = client.get(reverse("admin:meetings_meeting_change", args=[seed.pk]))
+    assert response.status_code == 200
