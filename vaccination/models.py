@@ -334,23 +334,31 @@ class MunicipalRuleDate(models.Model):
         if self.effective_from < rule.notice.date:
             raise ValidationError(
                 {
-                    "effective_from": _(
-                        "事務連絡の日付（%(date)s）より前の日付にはできません。"
+                    "effective_from": ValidationError(
+                        _("事務連絡の日付（%(date)s）より前の日付にはできません。"),
+                        code="before_notice",
+                        params={
+                            "date": jdates.wareki(rule.notice.date, with_weekday=False)
+                        },
                     )
-                },
-                code="before_notice",
-                params={"date": jdates.wareki(rule.notice.date, with_weekday=False)},
+                }
             )
         if self.effective_from > rule.effective_from:
             raise ValidationError(
                 {
-                    "effective_from": _(
-                        "国の適用開始日（%(date)s）より後の日付にはできません。"
-                        "市町村の日付は国より早く始める場合に登録します。"
+                    "effective_from": ValidationError(
+                        _(
+                            "国の適用開始日（%(date)s）より後の日付にはできません。"
+                            "市町村の日付は国より早く始める場合に登録します。"
+                        ),
+                        code="after_national",
+                        params={
+                            "date": jdates.wareki(
+                                rule.effective_from, with_weekday=False
+                            )
+                        },
                     )
-                },
-                code="after_national",
-                params={"date": jdates.wareki(rule.effective_from, with_weekday=False)},
+                }
             )
 
 
