@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from meetings import sections
 from vaccination import services
-from vaccination.models import Notice, Passage
+from vaccination.models import MunicipalRuleDate, Notice, Passage
 
 
 def _passages() -> dict[str, Passage]:
@@ -84,5 +84,20 @@ def notices(material, *, request=None) -> SafeString:
             "passages": passages,
             "statements": _statements(passages),
         },
+        request,
+    )
+
+
+@sections.register_municipality_panel
+def municipality_panel(request, organization) -> SafeString:
+    """The municipality's own effective dates for booster rules, if any."""
+    dates = list(
+        MunicipalRuleDate.objects.filter(organization=organization).select_related(
+            "rule__group", "rule__notice"
+        )
+    )
+    return _render(
+        "municipality_panel.html",
+        {"organization": organization, "dates": dates},
         request,
     )

@@ -25,7 +25,13 @@ def index(request):
 
 
 def eligibility(request):
-    form = EligibilityForm(request.GET or None)
+    asked = "group" in request.GET or "completed" in request.GET
+    # A link may preselect the municipality without asking the question yet.
+    form = (
+        EligibilityForm(request.GET)
+        if asked
+        else EligibilityForm(initial={"municipality": request.GET.get("municipality")})
+    )
     answer = form.cleaned_data["answer"] if form.is_valid() else None
     return render(
         request,

@@ -63,3 +63,34 @@ def test_each_partial_section_renders(vaccination_data, key):
     material = Material(content=Material.Content.SECTION, section_kind=key)
     html = sections.render(material)
     assert "<section" in html
+
+
+def test_municipality_page_shows_its_own_rule_dates(
+    client, vaccination_data, viewer_user
+):
+    import datetime as dt
+
+    from tests.factories import make_municipality
+    from tests.vaccination.factories import make_municipal_date
+    from vaccination.models import IntervalRule
+
+    toyama = make_municipality(name="富山市", code="162019")
+    rule = IntervalRule.objects.get(group__code="elderly", interval_months=6)
+    make_municipal_date(
+        rule=rule, organization=toyama, effective_from=dt.date(2022, 2, 7)
+    )
+    client.force_login(viewer_user)
+    html = client.get(
+        reverse("meetings:municipality", args=["162019"])
+    ).content.decode()
+    assert "富山市の適用開始日" in html
+    assert "令和4年2月7日（月）" in html
+    assert "?municipality=162019" in html
+
+
+def test_municipality_page_without_own_dates(client, viewer_user):
+    client.force_login(viewer_user)
+    html = client.get(
+        reverse("meetings:municipality", args=["162019"])
+    ).content.decode()
+    assert "富山市独自の適用開始日は登録されていません" in html

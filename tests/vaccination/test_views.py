@@ -299,3 +299,13 @@ def test_nav_links_to_the_vaccination_pages(client, viewer_user):
     client.force_login(viewer_user)
     html = client.get(reverse("meetings:home")).content.decode()
     assert reverse("vaccination:index") in html
+
+
+def test_eligibility_link_preselects_the_municipality(client, db, viewer_user):
+    client.force_login(viewer_user)
+    html = client.get(
+        reverse("vaccination:eligibility"), {"municipality": "162019"}
+    ).content.decode()
+    assert '<option value="162019" selected>富山市</option>' in html
+    assert "errorlist" not in html
+    assert "接種対象の区分を選んでください。" not in html
