@@ -37,7 +37,8 @@ def booster(material, *, request=None) -> SafeString:
         "booster.html",
         {
             "notices": _notices(),
-            "groups": services.groups_with_rules(),
+            "groups": (groups := services.groups_with_rules()),
+            "chart": services.timeline_chart(groups),
             "plans": services.venue_plans(),
             "grid": services.booster_grid(),
             "passages": (passages := _passages()),
@@ -49,9 +50,14 @@ def booster(material, *, request=None) -> SafeString:
 
 @sections.register("vaccination.rules", "追加接種の接種間隔（規則の一覧）")
 def rule_summary(material, *, request=None) -> SafeString:
+    groups = services.groups_with_rules()
     return _render(
         "rules.html",
-        {"notices": _notices(), "groups": services.groups_with_rules()},
+        {
+            "notices": _notices(),
+            "groups": groups,
+            "chart": services.timeline_chart(groups),
+        },
         request,
     )
 

@@ -211,3 +211,56 @@ def booster_grid() -> dict:
                 (early.eligible_from, late.eligible_from) if early and late else None
             )
     return {"columns": columns, "rows": rows}
+
+
+def timeline_chart(groups: list[TargetGroup], *, width: int = 900) -> dict | None:
+    """Bars per group for an inline SVG: one segment per period, from the first
+    effective date to two months after the last change."""
+    periods = [p for g in groups for p in g.periods]
+    if not periods:
+        return None
+    first = min(p.start for p in periods)
+    last_change = max(p.start for p in periods)
+    last = rules.add_months_ministry(last_change.replace(day=1), 2)
+    label_w, row_h, top = 170, 30, 24
+    span = (last - first).days or 1
+    scale = (width - label_w - 10) / span
+
+    def x(day: dt.date) -> float:
+        return label_w + (min(day, last) - first).days * scale
+
+    rows = []
+    for i, group in enumerate(groups):
+        y = top + i * row_h
+        bars = []
+        for p in group.periods:
+            end = (p.end + dt.timedelta(days=1)) if p.end else last
+            x0, x1 = x(p.start), x(end)
+            bars.append(
+                {
+                    "x": round(x0, 1),
+                    "w": round(max(x1 - x0, 1), 1),
+                    "tx": round((x0 + x1) / 2, 1),
+                    "months": p.rule.interval_months,
+                    "floor": p.floor.interval_months if p.floor else None,
+                    "title": f"{jdates.wareki(p.start)}から {p.rule.interval_months}か月"
+                    f"（{jdates.wareki(p.rule.notice.date, with_weekday=False)}付）",
+                }
+            )
+        rows.append({"group": group, "y": y, "ty": y + 19, "bars": bars})
+    ticks = [
+        {
+            "x": round(x(m), 1),
+            "label": f"{m.month}月" if m.month != 1 else f"{m.year}年1月",
+        }
+        for m in rules.month_range(first, last)
+        if m >= first
+    ]
+    return {
+        "width": width,
+        "height": top + len(groups) * row_h + 6,
+        "rows": rows,
+        "ticks": ticks,
+        "bar_h": row_h - 6,
+        "label_w": label_w,
+    }

@@ -12,11 +12,13 @@ from vaccination.models import Notice, Passage
 
 
 def index(request):
+    groups = services.groups_with_rules()
     return render(
         request,
         "vaccination/index.html",
         {
-            "groups": services.groups_with_rules(),
+            "groups": groups,
+            "chart": services.timeline_chart(groups),
             "notices": list(Notice.objects.all()),
             "grid": services.booster_grid(),
             "passages": {p.key: p for p in Passage.objects.all()},
