@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from vaccination.models import (
@@ -20,8 +21,29 @@ from vaccination.models import (
 )
 
 
+class IntervalRuleFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        """Rules added together must not contradict each other either."""
+        super().clean()
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.is_valid()
+            and form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+        ]
+        for i, rule in enumerate(kept):
+            for other in kept[i + 1 :]:
+                if rule.group_id != other.group_id:
+                    continue
+                error = rule.contradiction_with(other)
+                if error is not None:
+                    raise error
+
+
 class IntervalRuleInline(admin.TabularInline):
     model = IntervalRule
+    formset = IntervalRuleFormSet
     extra = 0
     fields = ["group", "kind", "interval_months", "effective_from", "effective_to"]
     show_change_link = True

@@ -227,65 +227,95 @@ class IntervalRule(models.Model):
             self._check_contradictions()
 
     def _check_contradictions(self) -> None:
-        """Reject a rule that contradicts another of the same group in force on a
-        common day: the same notice giving two intervals of one kind, a duplicate,
-        or a validity floor longer than a recommended interval."""
+        """Reject a rule that contradicts another rule of the same group."""
         others = IntervalRule.objects.filter(group_id=self.group_id).select_related(
             "notice"
         )
         if self.pk:
             others = others.exclude(pk=self.pk)
         for other in others:
-            if not rules.periods_overlap(
-                self.effective_from,
-                self.effective_to,
-                other.effective_from,
-                other.effective_to,
-            ):
-                continue
-            params = {"other": str(other), "notice": str(other.notice)}
-            if (
-                other.kind == self.kind
-                and other.interval_months == self.interval_months
-            ):
+            error = self.contradiction_with(other)
+            if error is not None:
+                raise error
+        if self.pk:
+            later = self.municipal_dates.filter(
+                effective_from__gt=self.effective_from
+            ).select_related("organization")
+            if later:
                 raise ValidationError(
-                    _(
-                        "同じ対象・種別・間隔の規則「%(other)s」（%(notice)s）と"
-                        "適用期間が重なっています。期間を分けるか、どちらかを削除してください。"
-                    ),
-                    code="duplicate_rule",
-                    params=params,
+                    {
+                        "effective_from": ValidationError(
+                            _(
+                                "%(names)sの適用開始日がこの日より後になります。"
+                                "先に市町村の適用開始日を直してください。"
+                            ),
+                            code="municipal_after_national",
+                            params={
+                                "names": "、".join(d.organization.name for d in later)
+                            },
+                        )
+                    }
                 )
-            if other.kind == self.kind and other.notice_id == self.notice_id:
-                raise ValidationError(
-                    _(
-                        "同じ事務連絡が同じ対象に異なる間隔を定めることになります"
-                        "（「%(other)s」と期間が重なっています）。"
-                    ),
-                    code="contradicting_rule",
-                    params=params,
-                )
-            floor, recommended = (
-                (self, other) if self.kind == self.Kind.FLOOR else (other, self)
+
+    def contradiction_with(self, other: IntervalRule) -> ValidationError | None:
+        """Why `other` (same group) contradicts this rule on a common day, or None:
+        a duplicate, one notice giving two intervals of one kind, or a validity
+        floor longer than a recommended interval."""
+        if other.group_id != self.group_id and other.group is not self.group:
+            return None
+        if not rules.periods_overlap(
+            self.effective_from,
+            self.effective_to,
+            other.effective_from,
+            other.effective_to,
+        ):
+            return None
+        params = {"other": str(other), "notice": str(other.notice)}
+        same_notice = (
+            other.notice_id == self.notice_id
+            if other.notice_id and self.notice_id
+            else other.notice is self.notice
+        )
+        if other.kind == self.kind and other.interval_months == self.interval_months:
+            return ValidationError(
+                _(
+                    "同じ対象・種別・間隔の規則「%(other)s」（%(notice)s）と"
+                    "適用期間が重なっています。期間を分けるか、どちらかを削除してください。"
+                ),
+                code="duplicate_rule",
+                params=params,
             )
-            if (
-                floor.kind == self.Kind.FLOOR
-                and recommended.kind == self.Kind.RECOMMENDED
-                and floor.interval_months > recommended.interval_months
-            ):
-                raise ValidationError(
-                    _(
-                        "有効とみなす下限（%(floor)sか月）が、同じ期間に適用される"
-                        "接種間隔（%(recommended)sか月）より長くなります"
-                        "（「%(other)s」）。"
-                    ),
-                    code="floor_above_interval",
-                    params={
-                        **params,
-                        "floor": floor.interval_months,
-                        "recommended": recommended.interval_months,
-                    },
-                )
+        if other.kind == self.kind and same_notice:
+            return ValidationError(
+                _(
+                    "同じ事務連絡が同じ対象に異なる間隔を定めることになります"
+                    "（「%(other)s」と期間が重なっています）。"
+                ),
+                code="contradicting_rule",
+                params=params,
+            )
+        floor, recommended = (
+            (self, other) if self.kind == self.Kind.FLOOR else (other, self)
+        )
+        if (
+            floor.kind == self.Kind.FLOOR
+            and recommended.kind == self.Kind.RECOMMENDED
+            and floor.interval_months > recommended.interval_months
+        ):
+            return ValidationError(
+                _(
+                    "有効とみなす下限（%(floor)sか月）が、同じ期間に適用される"
+                    "接種間隔（%(recommended)sか月）より長くなります"
+                    "（「%(other)s」）。"
+                ),
+                code="floor_above_interval",
+                params={
+                    **params,
+                    "floor": floor.interval_months,
+                    "recommended": recommended.interval_months,
+                },
+            )
+        return None
 
 
 class MunicipalRuleDate(models.Model):

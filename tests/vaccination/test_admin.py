@@ -362,3 +362,92 @@ def test_grid_cell_rejects_a_zero_advance(client, vaccination_data, secretariat_
         "前倒しは1か月から12か月の間で入力してください。" in response.content.decode()
     )
     assert GridCell.objects.count() == before
+
+
+def _notice_form(group, rules):
+    data = {
+        "date": "2022-01-13",
+        "issuer": "厚生労働省健康局健康課予防接種室",
+        "title": "新しい事務連絡",
+        "addressee": "",
+        "heading": "",
+        "summary": "",
+        "text": "",
+        "note": "",
+        "rules-TOTAL_FORMS": str(len(rules)),
+        "rules-INITIAL_FORMS": "0",
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "1000",
+    }
+    for i, (kind, months, start) in enumerate(rules):
+        data.update(
+            {
+                f"rules-{i}-group": group.pk,
+                f"rules-{i}-kind": kind,
+                f"rules-{i}-interval_months": str(months),
+                f"rules-{i}-effective_from": start,
+                f"rules-{i}-effective_to": "",
+            }
+        )
+    return data
+
+
+def test_notice_with_its_rules_is_added_in_one_go(client, secretariat_user):
+    group = make_group()
+    client.force_login(secretariat_user)
+    response = client.post(
+        reverse("admin:vaccination_notice_add"),
+        _notice_form(
+            group, [("recommended", 7, "2022-03-01"), ("floor", 6, "2022-03-01")]
+        ),
+    )
+    assert response.status_code == 302
+    notice = Notice.objects.get(title="新しい事務連絡")
+    assert sorted(notice.rules.values_list("kind", "interval_months")) == [
+        ("floor", 6),
+        ("recommended", 7),
+    ]
+
+
+def test_notice_rejects_two_contradicting_rules_added_together(
+    client, secretariat_user
+):
+    group = make_group()
+    client.force_login(secretariat_user)
+    response = client.post(
+        reverse("admin:vaccination_notice_add"),
+        _notice_form(
+            group,
+            [("recommended", 7, "2022-03-01"), ("recommended", 6, "2022-04-01")],
+        ),
+    )
+    assert response.status_code == 200
+    assert "同じ事務連絡が同じ対象に異なる間隔を定めることになります" in (
+        response.content.decode()
+    )
+    assert not Notice.objects.filter(title="新しい事務連絡").exists()
+    assert not IntervalRule.objects.exists()
+
+
+def test_moving_the_national_date_before_a_municipal_date_is_rejected(
+    client, secretariat_user
+):
+    rule = make_rule(
+        interval_months=6,
+        effective_from=dt.date(2022, 3, 1),
+        notice=make_notice(date=dt.date(2022, 1, 13)),
+    )
+    MunicipalRuleDate.objects.create(
+        rule=rule, organization=make_municipality(), effective_from=dt.date(2022, 2, 14)
+    )
+    client.force_login(secretariat_user)
+    data = _rule_form(
+        rule.group, rule.notice, interval_months="6", effective_from="2022-02-01"
+    )
+    response = client.post(
+        reverse("admin:vaccination_intervalrule_change", args=[rule.pk]), data
+    )
+    assert response.status_code == 200
+    assert "富山市の適用開始日がこの日より後になります。" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.effective_from == dt.date(2022, 3, 1)
