@@ -103,8 +103,8 @@ def earliest_booster_date(
     recommended = _best([r for r in rules if r.recommended], completed)
     if recommended is None:
         return None
-    valid = _best(rules, completed)
-    assert valid is not None  # noqa: S101 - the recommended rules are among them
+    # The recommended rules are among all rules, so this always finds a day.
+    valid = _best(rules, completed) or recommended
     return Eligibility(
         completed=completed,
         eligible_from=recommended[0],

@@ -5,10 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import holidays
+
 from meetings.models import Organization
 from onechamber import jdates
 from vaccination import rules
-from vaccination.models import IntervalRule, MunicipalRuleDate, TargetGroup
+from vaccination.models import (
+    GridCell,
+    GridColumn,
+    GridRow,
+    IntervalRule,
+    MunicipalRuleDate,
+    TargetGroup,
+    Venue,
+    VenueDate,
+    VenuePlan,
+)
 
 
 @dataclass(frozen=True)
@@ -131,8 +143,6 @@ def groups_with_rules() -> list[TargetGroup]:
 
 def day_marks(dates) -> dict[dt.date, str]:
     """For each date, 土 / 日 / the public holiday's name, or '' on a weekday."""
-    import holidays
-
     dates = list(dates)
     years = sorted({d.year for d in dates})
     japan = holidays.Japan(years=years, language="ja") if years else {}
@@ -148,8 +158,6 @@ def day_marks(dates) -> dict[dt.date, str]:
 def venue_plans():
     """Versions of the venue schedule, each with `venue_rows`: (venue, dates)
     where each date has `mark` (土, 日 or a holiday's name) set."""
-    from vaccination.models import Venue, VenueDate, VenuePlan
-
     plans = list(VenuePlan.objects.prefetch_related("target_groups"))
     venues = list(Venue.objects.all())
     dates = list(VenueDate.objects.select_related("venue", "plan"))
@@ -178,8 +186,6 @@ def booster_grid() -> dict:
     """The grid of the seed: columns, rows (with rowspans for the category) and
     marked cells; and per row and column the days the rules give for the
     second-dose months of the column."""
-    from vaccination.models import GridCell, GridColumn, GridRow
-
     columns = list(GridColumn.objects.all())
     rows = list(GridRow.objects.select_related("group"))
     cells = {(c.row_id, c.column_id): c for c in GridCell.objects.all()}
