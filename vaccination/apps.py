@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class VaccinationConfig(AppConfig):
     name = "vaccination"
     verbose_name = _("ワクチン接種間隔")
+
+    def ready(self) -> None:
+        from vaccination import sections  # noqa: F401 - registers the section kinds

@@ -1,0 +1,156 @@
+"""Admin for notices, groups, rules, municipal dates, venues and the grid."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from vaccination.models import (
+    GridCell,
+    GridColumn,
+    GridRow,
+    IntervalRule,
+    MunicipalRuleDate,
+    Notice,
+    Passage,
+    TargetGroup,
+    Venue,
+    VenueDate,
+    VenuePlan,
+)
+
+
+class IntervalRuleFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        """Rules added together must not contradict each other either."""
+        super().clean()
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.is_valid()
+            and form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+        ]
+        for i, rule in enumerate(kept):
+            for other in kept[i + 1 :]:
+                if rule.group_id != other.group_id:
+                    continue
+                error = rule.contradiction_with(other)
+                if error is not None:
+                    raise error
+
+
+class IntervalRuleInline(admin.TabularInline):
+    model = IntervalRule
+    formset = IntervalRuleFormSet
+    extra = 0
+    fields = ["group", "kind", "interval_months", "effective_from", "effective_to"]
+    show_change_link = True
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["date", "title", "issuer"]
+    list_filter = ["issuer"]
+    search_fields = ["title", "text", "summary"]
+    date_hierarchy = "date"
+    fieldsets = [
+        (None, {"fields": ["date", "issuer", "title", "addressee"]}),
+        (_("資料での引用"), {"fields": ["heading", "summary"]}),
+        (_("全文"), {"fields": ["text", "note"]}),
+    ]
+    inlines = [IntervalRuleInline]
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "code"]
+
+
+class MunicipalRuleDateInline(admin.TabularInline):
+    model = MunicipalRuleDate
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(IntervalRule)
+class IntervalRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "group",
+        "kind",
+        "interval_months",
+        "effective_from",
+        "effective_to",
+        "notice",
+    ]
+    list_filter = ["group", "kind", "notice"]
+    search_fields = ["condition", "notice__title", "group__name"]
+    list_select_related = ["group", "notice"]
+    autocomplete_fields = ["notice"]
+    fieldsets = [
+        (None, {"fields": ["group", "kind", "interval_months"]}),
+        (_("適用期間"), {"fields": ["effective_from", "effective_to"]}),
+        (_("根拠"), {"fields": ["notice", "condition", "order"]}),
+    ]
+    inlines = [MunicipalRuleDateInline]
+
+
+@admin.register(MunicipalRuleDate)
+class MunicipalRuleDateAdmin(admin.ModelAdmin):
+    list_display = ["organization", "rule", "effective_from"]
+    list_filter = ["rule__group", "organization"]
+    search_fields = ["organization__name", "note"]
+    list_select_related = ["organization", "rule__group", "rule__notice"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["area", "name", "order"]
+    search_fields = ["area", "name"]
+
+
+class VenueDateInline(admin.TabularInline):
+    model = VenueDate
+    extra = 0
+
+
+@admin.register(VenuePlan)
+class VenuePlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "announced_on", "opening_date", "order"]
+    filter_horizontal = ["target_groups"]
+    inlines = [VenueDateInline]
+
+
+@admin.register(VenueDate)
+class VenueDateAdmin(admin.ModelAdmin):
+    list_display = ["date", "venue", "plan", "added"]
+    list_filter = ["plan", "venue", "added"]
+    list_select_related = ["venue", "plan"]
+
+
+@admin.register(GridColumn)
+class GridColumnAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "second_dose_first", "second_dose_last", "order"]
+
+
+class GridCellInline(admin.TabularInline):
+    model = GridCell
+    extra = 0
+
+
+@admin.register(GridRow)
+class GridRowAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "group", "order"]
+    list_select_related = ["group"]
+    inlines = [GridCellInline]
+
+
+@admin.register(Passage)
+class PassageAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "key", "kind", "source", "order"]
+    list_filter = ["kind"]
+    search_fields = ["title", "body", "source"]

@@ -1,0 +1,109 @@
+"""Sections of a meeting's materials built from the vaccination data (資料4)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from meetings import sections
+from vaccination import services
+from vaccination.models import MunicipalRuleDate, Notice, Passage
+
+
+def _passages() -> dict[str, Passage]:
+    return {p.key: p for p in Passage.objects.all()}
+
+
+def _notices() -> list[Notice]:
+    return list(Notice.objects.all())
+
+
+def _statements(passages: dict[str, Passage]) -> list[Passage]:
+    return [p for p in passages.values() if p.kind == Passage.Kind.STATEMENT]
+
+
+def _render(template: str, context: dict, request=None) -> SafeString:
+    return mark_safe(  # noqa: S308 - a template rendered with autoescape on
+        render_to_string(f"vaccination/sections/{template}", context, request=request)
+    )
+
+
+@sections.register(
+    "vaccination.booster", "追加接種の前倒し（資料4一式）", landscape=True
+)
+def booster(material, *, request=None) -> SafeString:
+    """The whole of 資料4: rule summary and table, venues, grid, statements, notices."""
+    return _render(
+        "booster.html",
+        {
+            "notices": _notices(),
+            "groups": (groups := services.groups_with_rules()),
+            "chart": services.timeline_chart(groups),
+            "plans": services.venue_plans(),
+            "grid": services.booster_grid(),
+            "passages": (passages := _passages()),
+            "statements": _statements(passages),
+        },
+        request,
+    )
+
+
+@sections.register("vaccination.rules", "追加接種の接種間隔（規則の一覧）")
+def rule_summary(material, *, request=None) -> SafeString:
+    groups = services.groups_with_rules()
+    return _render(
+        "rules.html",
+        {
+            "notices": _notices(),
+            "groups": groups,
+            "chart": services.timeline_chart(groups),
+        },
+        request,
+    )
+
+
+@sections.register("vaccination.venues", "県特設会場の日程（変更前・変更後）")
+def venue_table(material, *, request=None) -> SafeString:
+    return _render(
+        "venues.html",
+        {"plans": services.venue_plans(), "passages": _passages()},
+        request,
+    )
+
+
+@sections.register("vaccination.grid", "追加接種の前倒しの表", landscape=True)
+def grid(material, *, request=None) -> SafeString:
+    return _render(
+        "grid.html",
+        {"grid": services.booster_grid(), "passages": _passages()},
+        request,
+    )
+
+
+@sections.register("vaccination.notices", "事務連絡と政府の発言（参考）")
+def notices(material, *, request=None) -> SafeString:
+    passages = _passages()
+    return _render(
+        "notices.html",
+        {
+            "notices": _notices(),
+            "passages": passages,
+            "statements": _statements(passages),
+        },
+        request,
+    )
+
+
+@sections.register_municipality_panel
+def municipality_panel(request, organization) -> SafeString:
+    """The municipality's own effective dates for booster rules, if any."""
+    dates = list(
+        MunicipalRuleDate.objects.filter(organization=organization).select_related(
+            "rule__group", "rule__notice"
+        )
+    )
+    return _render(
+        "municipality_panel.html",
+        {"organization": organization, "dates": dates},
+        request,
+    )

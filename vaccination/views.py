@@ -1,0 +1,80 @@
+"""Pages of the vaccination app and the eligibility API."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from vaccination import services
+from vaccination.forms import EligibilityForm
+from vaccination.models import Notice, Passage
+
+
+def index(request):
+    groups = services.groups_with_rules()
+    return render(
+        request,
+        "vaccination/index.html",
+        {
+            "groups": groups,
+            "chart": services.timeline_chart(groups),
+            "notices": list(Notice.objects.all()),
+            "grid": services.booster_grid(),
+            "passages": {p.key: p for p in Passage.objects.all()},
+        },
+    )
+
+
+def eligibility(request):
+    asked = "group" in request.GET or "completed" in request.GET
+    # A link may preselect the municipality without asking the question yet.
+    form = (
+        EligibilityForm(request.GET)
+        if asked
+        else EligibilityForm(initial={"municipality": request.GET.get("municipality")})
+    )
+    answer = form.cleaned_data["answer"] if form.is_valid() else None
+    return render(
+        request,
+        "vaccination/eligibility.html",
+        {"form": form, "answer": answer},
+    )
+
+
+def venues(request):
+    return render(
+        request,
+        "vaccination/venues.html",
+        {
+            "plans": services.venue_plans(),
+            "passages": {p.key: p for p in Passage.objects.all()},
+        },
+    )
+
+
+@require_GET
+def api_eligibility(request):
+    """GET ?group=elderly&completed=2021-07-20[&municipality=162019] as JSON."""
+    form = EligibilityForm(request.GET)
+    if not form.is_valid():
+        errors = {
+            field: [e["message"] for e in items]
+            for field, items in form.errors.get_json_data().items()
+        }
+        return JsonResponse(
+            {"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    answer = form.cleaned_data["answer"]
+    data = {
+        "group": answer.group.code,
+        "completed": answer.completed.isoformat(),
+        "eligible_from": answer.eligible_from.isoformat(),
+        "interval_months": answer.rule.interval_months,
+        "notice": {
+            "date": answer.rule.notice.date.isoformat(),
+            "title": answer.rule.notice.title,
+        },
+        "valid_from": answer.valid_from.isoformat(),
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
