@@ -34,10 +34,13 @@ def _meeting_event(meeting: Meeting, tz, stamp: dt.datetime) -> Event:
     summary = meeting.name
     if meeting.date and meeting.start_time:
         event.add("dtstart", dt.datetime.combine(meeting.date, meeting.start_time, tz))
-        end = meeting.end_time or (
-            dt.datetime.combine(meeting.date, meeting.start_time)
-            + dt.timedelta(hours=1)
-        ).time()
+        end = (
+            meeting.end_time
+            or (
+                dt.datetime.combine(meeting.date, meeting.start_time)
+                + dt.timedelta(hours=1)
+            ).time()
+        )
         event.add("dtend", dt.datetime.combine(meeting.date, end, tz))
     elif meeting.date:
         event.add("dtstart", meeting.date)
@@ -69,7 +72,10 @@ def _session_event(session: Session, stamp: dt.datetime) -> Event:
         event.add("status", "TENTATIVE")
     event.add("summary", summary)
     if session.note or session.participants_note:
-        event.add("description", " ".join(filter(None, [session.participants_note, session.note])))
+        event.add(
+            "description",
+            " ".join(filter(None, [session.participants_note, session.note])),
+        )
     return event
 
 

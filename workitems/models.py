@@ -64,7 +64,8 @@ class WorkItemQuerySet(models.QuerySet):
     def for_listing(self) -> WorkItemQuerySet:
         return self.prefetch_related(
             models.Prefetch(
-                "proposals", queryset=ItemProposer.objects.select_related("organization")
+                "proposals",
+                queryset=ItemProposer.objects.select_related("organization"),
             ),
             models.Prefetch(
                 "responsibilities",
@@ -86,7 +87,9 @@ class WorkItem(models.Model):
         _("略称"),
         max_length=100,
         blank=True,
-        help_text=_("取り組み実績のページ見出しで使う名前。例：有害鳥獣の連携捕獲の推進"),
+        help_text=_(
+            "取り組み実績のページ見出しで使う名前。例：有害鳥獣の連携捕獲の推進"
+        ),
     )
     targets_all = models.BooleanField(
         _("対象：全市町村"), default=False, help_text=_("対象市町村が全市町村のとき。")
@@ -198,7 +201,9 @@ class ItemDepartment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization}（まとめ）" if self.is_lead else str(self.organization)
+        return (
+            f"{self.organization}（まとめ）" if self.is_lead else str(self.organization)
+        )
 
     def clean(self) -> None:
         if self.organization_id and self.organization.kind not in (
@@ -280,7 +285,8 @@ class ItemYear(models.Model):
                 name="itemyear_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(status="concluded") | (Q(followup="") & Q(merged_into=None)),
+                condition=Q(status="concluded")
+                | (Q(followup="") & Q(merged_into=None)),
                 name="itemyear_followup_only_when_concluded",
                 violation_error_message=_(
                     "終了後の進行管理と統合先は、協議終了のときだけ入力できます。"
@@ -653,7 +659,11 @@ class ResultTable(models.Model):
 
     @property
     def next_heading_full(self) -> str:
-        return f"{self.next_heading}({self.followup})" if self.followup else self.next_heading
+        return (
+            f"{self.next_heading}({self.followup})"
+            if self.followup
+            else self.next_heading
+        )
 
 
 class ResultRow(models.Model):
@@ -673,7 +683,10 @@ class ResultRow(models.Model):
         help_text=_("「●」で始まる見出し（続く行と同じなら同じ文を入力）。"),
     )
     label = models.CharField(
-        _("項目"), max_length=200, blank=True, help_text=_("例：①DX・働き方改革推進本部")
+        _("項目"),
+        max_length=200,
+        blank=True,
+        help_text=_("例：①DX・働き方改革推進本部"),
     )
     results = models.TextField(_("今年度の取り組み成果"), blank=True)
     next_steps = models.TextField(_("次年度以降の取り組み"), blank=True)
@@ -719,7 +732,9 @@ class Highlight(models.Model):
         help_text=_("例：クマ等による人身被害防止対策の推進"),
     )
     overview = models.TextField(
-        _("概要"), blank=True, help_text=_("1行に1項目。字下げした行は上の項目の小項目。")
+        _("概要"),
+        blank=True,
+        help_text=_("1行に1項目。字下げした行は上の項目の小項目。"),
     )
     points_heading = models.CharField(
         _("ポイントの見出し"), max_length=60, default="連携のポイント・成果"
@@ -836,10 +851,7 @@ class Indicator(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(baseline_value__isnull=False)
-                | (
-                    Q(baseline_as_of__isnull=True)
-                    & Q(baseline_rank__isnull=True)
-                ),
+                | (Q(baseline_as_of__isnull=True) & Q(baseline_rank__isnull=True)),
                 name="indicator_baseline_has_value",
                 violation_error_message=_(
                     "基準値の時点や順位を入れるときは基準値も入力してください。"
@@ -909,7 +921,9 @@ class FiscalYearPlan(models.Model):
     """What the headquarters takes up in a fiscal year (資料2)."""
 
     fiscal_year = models.PositiveSmallIntegerField(_("年度"), unique=True)
-    draft = models.BooleanField(_("案"), default=True, help_text=_("「（案）」と表示。"))
+    draft = models.BooleanField(
+        _("案"), default=True, help_text=_("「（案）」と表示。")
+    )
     items_intro = models.TextField(_("連携推進項目の説明"), blank=True)
     issues_intro = models.TextField(_("個別課題の説明"), blank=True)
     other_issues = models.TextField(
@@ -954,7 +968,10 @@ class Agreement(models.Model):
     title = models.CharField(_("協定名"), max_length=200)
     date = models.DateField(_("締結日"), null=True, blank=True)
     month = models.DateField(
-        _("締結月"), null=True, blank=True, help_text=_("日が分からないとき、その月の1日。")
+        _("締結月"),
+        null=True,
+        blank=True,
+        help_text=_("日が分からないとき、その月の1日。"),
     )
     parties = models.ManyToManyField(
         Organization,

@@ -162,24 +162,17 @@ def indicator_chart(indicator: Indicator) -> Chart | None:
     if indicator.unit == "%":
         top = Decimal(100)
     chart = Chart()
-    for y, label, value, rank, when in (
-        (
-            4,
-            indicator.baseline_label
-            or (jdates.wareki_short(indicator.baseline_as_of) if indicator.baseline_as_of else "前"),
-            indicator.baseline_value,
-            indicator.baseline_rank,
-            indicator.baseline_as_of,
-        ),
-        (
-            34,
-            jdates.wareki_short(indicator.as_of) if indicator.as_of else "現在",
-            indicator.value,
-            indicator.rank,
-            indicator.as_of,
-        ),
+    before = indicator.baseline_label or (
+        jdates.wareki_short(indicator.baseline_as_of)
+        if indicator.baseline_as_of
+        else "前"
+    )
+    after = jdates.wareki_short(indicator.as_of) if indicator.as_of else "現在"
+    for y, label, value, rank in (
+        (4, before, indicator.baseline_value, indicator.baseline_rank),
+        (34, after, indicator.value, indicator.rank),
     ):
-        width = int(chart.bar_max * value / top) if top else 0
+        width = max(int(chart.bar_max * value / top) if top else 0, 1)
         text = f"{Indicator._number(value)}{indicator.unit}"
         if rank:
             text += f"（{indicator.rank_scope}{rank}位）"
@@ -188,8 +181,8 @@ def indicator_chart(indicator: Indicator) -> Chart | None:
                 "y": y,
                 "text_y": y + 17,
                 "label": label,
-                "width": max(width, 1),
-                "value_x": 90 + max(width, 1) + 6,
+                "width": width,
+                "value_x": 90 + width + 6,
                 "text": text,
             }
         )
@@ -269,7 +262,9 @@ def wg_status_context(fiscal_year: int) -> dict:
                 }
             )
         if not measures:
-            measures.append({"measure": None, "cell": [], "department": "", "sessions": []})
+            measures.append(
+                {"measure": None, "cell": [], "department": "", "sessions": []}
+            )
         rows.append(
             {
                 "item": item,
@@ -290,9 +285,7 @@ def wg_status_context(fiscal_year: int) -> dict:
 def _highlight_queryset():
     return Highlight.objects.select_related("measure").prefetch_related(
         "milestones",
-        Prefetch(
-            "indicators", queryset=Indicator.objects.order_by("order", "id")
-        ),
+        Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")),
         Prefetch(
             "measure__sessions",
             queryset=Session.objects.filter(kind=Session.Kind.TRAINING),

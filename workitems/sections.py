@@ -23,7 +23,9 @@ def _user(request):
     return getattr(request, "user", None) or AnonymousUser()
 
 
-@sections.register("workitems.fy_report", "連携推進項目の取り組み状況（資料1）", landscape=True)
+@sections.register(
+    "workitems.fy_report", "連携推進項目の取り組み状況（資料1）", landscape=True
+)
 def fy_report(material, *, request=None) -> SafeString:
     """WG-status table, then each active item's result sheet and highlights."""
     context = reports.fy_report_context(material.meeting.fiscal_year)
@@ -68,16 +70,13 @@ def municipality_panel(request, organization) -> SafeString:
         .distinct()
         .prefetch_related("years")
     )
-    concerning = (
-        WorkItem.objects.concerning(organization)
-        .prefetch_related(
-            Prefetch(
-                "measures",
-                queryset=Measure.objects.filter(participants=organization),
-                to_attr="joined_measures",
-            ),
-            "years",
-        )
+    concerning = WorkItem.objects.concerning(organization).prefetch_related(
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.filter(participants=organization),
+            to_attr="joined_measures",
+        ),
+        "years",
     )
     agreements = (
         Agreement.objects.filter(parties=organization)

@@ -87,7 +87,9 @@ def proposer_discrepancies(held: list[str], sources: dict[str, list[str]]) -> st
         missing = [n for n in held if n not in listed]
         extra = [n for n in listed if n not in held]
         if missing:
-            parts.append(f"{place}では{'、'.join(missing)}が提案市町村に記載されていない")
+            parts.append(
+                f"{place}では{'、'.join(missing)}が提案市町村に記載されていない"
+            )
         if extra:
             parts.append(f"{place}では{'、'.join(extra)}も提案市町村に記載されている")
     return "。".join(parts) + "。" if parts else ""
@@ -301,9 +303,7 @@ def _load_indicator(year: ItemYear, highlight, order: int, row: dict) -> Indicat
             "rank": row.get("rank"),
             "rank_scope": "全国" if row.get("rank") else "",
             "baseline_value": (
-                Decimal(str(row["baseline_value"]))
-                if "baseline_value" in row
-                else None
+                Decimal(str(row["baseline_value"])) if "baseline_value" in row else None
             ),
             "baseline_as_of": row.get("baseline_as_of"),
             "baseline_rank": row.get("baseline_rank"),

@@ -113,7 +113,8 @@ def item_detail(request, pk: int):
     item = get_object_or_404(
         WorkItem.objects.prefetch_related(
             Prefetch(
-                "proposals", queryset=ItemProposer.objects.select_related("organization")
+                "proposals",
+                queryset=ItemProposer.objects.select_related("organization"),
             ),
             Prefetch(
                 "responsibilities",
@@ -212,7 +213,9 @@ def wg_status(request):
         try:
             fy = int(fy_text)
         except ValueError:
-            messages.error(request, _("年度は西暦の数字で指定してください（例：2021）。"))
+            messages.error(
+                request, _("年度は西暦の数字で指定してください（例：2021）。")
+            )
             fy = _default_wg_year()
     else:
         fy = _default_wg_year()
