@@ -182,7 +182,7 @@ def indicator_chart(indicator: Indicator) -> Chart | None:
                 "text_y": y + 17,
                 "label": label,
                 "width": width,
-                "value_x": 90 + width + 6,
+                "value_x": 120 + width + 6,
                 "text": text,
             }
         )
