@@ -169,11 +169,12 @@ def test_wg_status_table_reproduces_the_seeds_first_table(seed):
     assert medical[2] == [
         (
             ["①-1 子ども医療費(現物支給化)", "①-2 〃 (助成制度)"],
-            ["厚生部"],
+            "厚生部",
             ["5/14", "10/14：副市町村長級検討会"],
         ),
-        (["②障がい者医療費助成"], ["厚生部"], ["5/12、8/6、10/18"]),
+        (["②障がい者医療費助成"], "厚生部", ["5/12、8/6、10/18"]),
     ]
+    assert context["rows"][1]["per_measure_department"] is False
     assert zero[2][0][2] == ["4/27、5/20、8/19、10/21、2月予定"]
     assert [(m[1], m[2]) for m in disaster[2]] == [
         ("危機管理局", ["2/19、4/26：防災担当課長会議", "7/21 5市、8/24 10市町村"]),
