@@ -124,6 +124,11 @@ class SessionResource(resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
 
+    def import_data(self, dataset, **kwargs):
+        # All or nothing: one invalid row leaves every row unsaved.
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
+
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         for attr, default in (("kind", Session.Kind.WG), ("approx_part", 0)):
