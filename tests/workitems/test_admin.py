@@ -57,7 +57,12 @@ def test_secretariat_opens_every_admin_screen(client, seed, secretariat_user):
 def test_department_models_are_granted_to_the_department_group(db):
     groups = sync_groups()
     codenames = set(groups["department"].permissions.values_list("codename", flat=True))
-    assert {"change_resultrow", "add_session", "change_session", "view_workitem"} <= codenames
+    assert {
+        "change_resultrow",
+        "add_session",
+        "change_session",
+        "view_workitem",
+    } <= codenames
     assert not any(c.startswith("delete_") for c in codenames)
 
 
@@ -200,15 +205,57 @@ def test_data_check_page_for_the_secretariat_only(
 
 
 def _dataset(rows):
-    headers = ["施策", "年度", "順番", "種類", "開催日", "開催予定月", "旬", "予定", "協議の内容", "会議名", "参加団体", "参加団体（表記）", "備考"]
+    headers = [
+        "施策",
+        "年度",
+        "順番",
+        "種類",
+        "開催日",
+        "開催予定月",
+        "旬",
+        "予定",
+        "協議の内容",
+        "会議名",
+        "参加団体",
+        "参加団体（表記）",
+        "備考",
+    ]
     return tablib.Dataset(*rows, headers=headers)
 
 
 def test_session_import_updates_and_adds_rows(seed):
     data = _dataset(
         [
-            ["防災・危機管理体制の連携・強化：③", 2021, 4, "wg", "", "", "", "", "", "", "", "", "延期"],
-            ["防災・危機管理体制の連携・強化：③", 2021, 5, "", "R4.3.15", "", "", "1", "", "災害廃棄物WG", "富山市、高岡市", "", ""],
+            [
+                "防災・危機管理体制の連携・強化：③",
+                2021,
+                4,
+                "wg",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "延期",
+            ],
+            [
+                "防災・危機管理体制の連携・強化：③",
+                2021,
+                5,
+                "",
+                "R4.3.15",
+                "",
+                "",
+                "1",
+                "",
+                "災害廃棄物WG",
+                "富山市、高岡市",
+                "",
+                "",
+            ],
         ]
     )
     # Row 1 has neither a date nor a month: the whole import is refused.
@@ -216,17 +263,35 @@ def test_session_import_updates_and_adds_rows(seed):
     assert result.has_validation_errors()
     assert not Session.objects.filter(name="災害廃棄物WG").exists()
 
-    data[0] = ["防災・危機管理体制の連携・強化：③", 2021, 4, "wg", "2022/2/4", "", "", "0", "", "", "", "", "開催済"]
+    data[0] = [
+        "防災・危機管理体制の連携・強化：③",
+        2021,
+        4,
+        "wg",
+        "2022/2/4",
+        "",
+        "",
+        "0",
+        "",
+        "",
+        "",
+        "",
+        "開催済",
+    ]
     result = SessionResource().import_data(data, dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors()
-    feb4 = Session.objects.get(measure__code="③", measure__item__name__startswith="防災", order=4)
+    feb4 = Session.objects.get(
+        measure__code="③", measure__item__name__startswith="防災", order=4
+    )
     assert (feb4.planned, feb4.note) == (False, "開催済")
     new = Session.objects.get(name="災害廃棄物WG")
     assert [o.name for o in new.participants.all()] == ["富山市", "高岡市"]
 
 
 def test_session_import_names_an_unknown_measure(seed):
-    data = _dataset([["ない項目：①", 2021, 1, "wg", "2021-05-01", "", "", "", "", "", "", "", ""]])
+    data = _dataset(
+        [["ない項目：①", 2021, 1, "wg", "2021-05-01", "", "", "", "", "", "", "", ""]]
+    )
     result = SessionResource().import_data(data, dry_run=True)
     assert result.has_errors()
     errors = [str(e.error) for row in result.rows for e in row.errors]

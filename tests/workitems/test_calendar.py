@@ -22,10 +22,15 @@ def test_feed_holds_every_meeting_and_every_dated_session(client, seed, viewer_u
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     cal = Calendar.from_ical(response.content)
     uids = {str(e["uid"]) for e in cal.walk("VEVENT")}
-    meetings = {f"meeting-{pk}@onechamber" for pk in Meeting.objects.values_list("pk", flat=True)}
+    meetings = {
+        f"meeting-{pk}@onechamber"
+        for pk in Meeting.objects.values_list("pk", flat=True)
+    }
     sessions = {
         f"session-{pk}@onechamber"
-        for pk in Session.objects.filter(date__isnull=False).values_list("pk", flat=True)
+        for pk in Session.objects.filter(date__isnull=False).values_list(
+            "pk", flat=True
+        )
     }
     assert uids == meetings | sessions
     assert len(meetings) == 13

@@ -102,7 +102,9 @@ def test_active_in_lists_new_and_continued_items_only():
 
 def test_for_department_includes_its_divisions_and_measures():
     dept = make_department(name="厚生部")
-    division = factories.make_organization(name="厚生企画課", kind="division", parent=dept)
+    division = factories.make_organization(
+        name="厚生企画課", kind="division", parent=dept
+    )
     other = make_department(name="土木部")
     by_division = make_item(name="課が担当", departments=[division])
     by_measure = make_item(name="施策が担当")
@@ -113,7 +115,9 @@ def test_for_department_includes_its_divisions_and_measures():
 
 
 def test_concerning_finds_proposers_targets_and_participants():
-    funahashi = factories.make_municipality(name="舟橋村", code="163210", kind="village")
+    funahashi = factories.make_municipality(
+        name="舟橋村", code="163210", kind="village"
+    )
     proposed = make_item(name="提案", proposers=[funahashi])
     everyone = make_item(name="全市町村")
     everyone.targets_all = True
@@ -126,9 +130,15 @@ def test_concerning_finds_proposers_targets_and_participants():
 
 def test_overdue_lists_planned_sessions_whose_date_has_passed():
     measure = make_measure(item=make_item())
-    past = make_session(measure=measure, order=1, date=dt.date(2022, 2, 4), planned=True)
+    past = make_session(
+        measure=measure, order=1, date=dt.date(2022, 2, 4), planned=True
+    )
     month = make_session(
-        measure=measure, order=2, date=None, approx_month=dt.date(2022, 2, 1), planned=True
+        measure=measure,
+        order=2,
+        date=None,
+        approx_month=dt.date(2022, 2, 1),
+        planned=True,
     )
     make_session(measure=measure, order=3, date=dt.date(2022, 3, 1), planned=True)
     make_session(measure=measure, order=4, date=dt.date(2022, 1, 4))

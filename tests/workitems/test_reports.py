@@ -51,7 +51,10 @@ def test_session_lines_group_dates_by_topic_and_name():
             _session(dt.date(2021, 4, 19)),
             _session(dt.date(2021, 5, 17), topic=topic, participants=towns),
             _session(
-                dt.date(2021, 9, 1), topic=topic, participants=towns, note="3町村で協定締結"
+                dt.date(2021, 9, 1),
+                topic=topic,
+                participants=towns,
+                note="3町村で協定締結",
             ),
             _session(
                 dt.date(2021, 10, 6),
@@ -73,7 +76,13 @@ def test_session_lines_group_dates_by_topic_and_name():
 def test_session_lines_do_not_repeat_participants_the_topic_names():
     himi = [_org("氷見市", "氷見")]
     lines = reports.session_lines(
-        [_session(dt.date(2021, 9, 24), topic="氷見市と隣接4市町との協議", participants=himi)]
+        [
+            _session(
+                dt.date(2021, 9, 24),
+                topic="氷見市と隣接4市町との協議",
+                participants=himi,
+            )
+        ]
     )
     assert lines[0] == "※氷見市と隣接4市町との協議"
 

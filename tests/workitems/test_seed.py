@@ -147,7 +147,10 @@ def test_seed_ocr_slips_are_corrected(seed):
 
 def test_seed_keeps_photo_captions_and_the_e_bidding_timeline(seed):
     snow = Highlight.objects.get(title="県・市町村の連携除排雪の推進")
-    assert snow.caption_lines == ["共同雪捨て場 (富山市有沢)", "連携除雪 (富山市安住町)"]
+    assert snow.caption_lines == [
+        "共同雪捨て場 (富山市有沢)",
+        "連携除雪 (富山市安住町)",
+    ]
     steps = [m.month_label + " " + m.text for m in Milestone.objects.all()]
     assert steps == [
         "R3.6 県・市町村と共同でプロポーザルを実施",
@@ -175,7 +178,10 @@ def test_proposer_discrepancies_names_each_page():
     note = workitems_seed.proposer_discrepancies(
         ["射水市", "滑川市"], {"表": ["射水市"], "本文": ["射水市", "滑川市", "氷見市"]}
     )
-    assert note == "表では滑川市が提案市町村に記載されていない。本文では氷見市も提案市町村に記載されている。"
+    assert (
+        note
+        == "表では滑川市が提案市町村に記載されていない。本文では氷見市も提案市町村に記載されている。"
+    )
 
 
 def test_seed_plan_and_new_item_proposal(seed):

@@ -52,7 +52,9 @@ def test_find_inconsistencies_reports_each_kind():
     item = make_item(name="点検する項目")
     year = make_item_year(item=item, fiscal_year=2021)
     make_session(
-        measure=make_measure(item=item, code="③"), date=dt.date(2022, 2, 4), planned=True
+        measure=make_measure(item=item, code="③"),
+        date=dt.date(2022, 2, 4),
+        planned=True,
     )
     item.proposers_note = "資料1では滑川市が提案市町村に記載されていない。"
     item.save()
@@ -66,9 +68,9 @@ def test_find_inconsistencies_reports_each_kind():
         ),
     ]
     make_result_row(item_year=year)
-    assert [f.kind for f in services.find_inconsistencies(today=dt.date(2022, 2, 3))] == [
-        "proposers_differ"
-    ]
+    assert [
+        f.kind for f in services.find_inconsistencies(today=dt.date(2022, 2, 3))
+    ] == ["proposers_differ"]
 
 
 def test_find_inconsistencies_on_the_seed(seed):

@@ -50,9 +50,22 @@ def test_item_list_shows_status_proposers_and_departments(client, seed, viewer_u
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("?fy=2022&status=continued", ["ゼロカーボンシティ富山の実現", "自治体行政のデジタル化"]),
-        ("?fy=2022&status=concluded", ["有害鳥獣の市町村による連携捕獲の推進", "防災・危機管理体制の連携・強化"]),
-        ("?municipality=163210", ["有害鳥獣の市町村による連携捕獲の推進", "自治体行政のデジタル化", "農林水産物等の輸出促進に向けた連携・強化"]),
+        (
+            "?fy=2022&status=continued",
+            ["ゼロカーボンシティ富山の実現", "自治体行政のデジタル化"],
+        ),
+        (
+            "?fy=2022&status=concluded",
+            ["有害鳥獣の市町村による連携捕獲の推進", "防災・危機管理体制の連携・強化"],
+        ),
+        (
+            "?municipality=163210",
+            [
+                "有害鳥獣の市町村による連携捕獲の推進",
+                "自治体行政のデジタル化",
+                "農林水産物等の輸出促進に向けた連携・強化",
+            ],
+        ),
     ],
 )
 def test_item_list_filters(client, seed, viewer_user, query, expected):
@@ -93,7 +106,9 @@ def test_item_list_query_count_does_not_grow_with_items(
     assert len(response.context["rows"]) == 11
 
 
-def test_item_detail_shows_timeline_followup_and_indicators(client, seed_items, viewer_user):
+def test_item_detail_shows_timeline_followup_and_indicators(
+    client, seed_items, viewer_user
+):
     client.force_login(viewer_user)
     disaster = seed_items["防災・危機管理体制の連携・強化"]
     html = client.get(disaster.get_absolute_url()).content.decode()
@@ -101,7 +116,8 @@ def test_item_detail_shows_timeline_followup_and_indicators(client, seed_items, 
     assert "令和4年2月4日" in html and "予定" in html
     assert "訓練事前打合等で個別の進行管理" in html
     assert "自治体行政のデジタル化の一項目として進行管理" in html
-    assert 'href="%s"' % seed_items["自治体行政のデジタル化"].get_absolute_url() in html
+    digital_url = seed_items["自治体行政のデジタル化"].get_absolute_url()
+    assert f'href="{digital_url}"' in html
     assert "共同雪捨て場 (富山市有沢)" in html
     assert "<svg" in html  # the snow-dump chart: 49 → 66
     assert "第4回本部会議" in html
@@ -113,7 +129,9 @@ def test_item_detail_shows_timeline_followup_and_indicators(client, seed_items, 
     assert "R4.7～" in html
 
 
-def test_item_detail_hides_unpublished_meetings_from_viewers(client, seed_items, viewer_user):
+def test_item_detail_hides_unpublished_meetings_from_viewers(
+    client, seed_items, viewer_user
+):
     seed_meeting = seed_items["自治体行政のデジタル化"].reported_at.get()
     seed_meeting.published = False
     seed_meeting.save()
@@ -122,7 +140,9 @@ def test_item_detail_hides_unpublished_meetings_from_viewers(client, seed_items,
     assert list(response.context["meetings"]) == []
 
 
-def test_item_detail_query_count(client, seed_items, viewer_user, django_assert_max_num_queries):
+def test_item_detail_query_count(
+    client, seed_items, viewer_user, django_assert_max_num_queries
+):
     client.force_login(viewer_user)
     with django_assert_max_num_queries(33):
         client.get(seed_items["自治体行政のデジタル化"].get_absolute_url())
@@ -133,7 +153,9 @@ def test_item_detail_404_for_missing_item(client, db, viewer_user):
     assert client.get(reverse("workitems:item_detail", args=[999])).status_code == 404
 
 
-def test_wg_status_page_query_count(client, seed, viewer_user, django_assert_max_num_queries):
+def test_wg_status_page_query_count(
+    client, seed, viewer_user, django_assert_max_num_queries
+):
     client.force_login(viewer_user)
     with django_assert_max_num_queries(16):
         response = client.get(reverse("workitems:wg_status") + "?fy=2021")
@@ -147,7 +169,9 @@ def test_wg_status_with_a_bad_year_shows_a_message(client, seed, viewer_user):
     assert "年度は西暦の数字で指定してください" in response.content.decode()
 
 
-def test_plan_page_shows_selected_items_and_the_new_items_sheet(client, seed, viewer_user):
+def test_plan_page_shows_selected_items_and_the_new_items_sheet(
+    client, seed, viewer_user
+):
     client.force_login(viewer_user)
     html = client.get(reverse("workitems:plan", args=[2022])).content.decode()
     assert "ゼロカーボンシティ富山の実現</a>（R3年度からの継続）" in html
@@ -182,9 +206,13 @@ def test_municipality_panel_shows_what_concerns_it(
         response = client.get(reverse("meetings:municipality", args=["163210"]))
     html = response.content.decode()
     assert "関係する連携推進項目" in html
-    assert "クマ出没時の応援に関する協定（令和3年9月1日）：舟橋村・上市町・立山町" in html
+    assert (
+        "クマ出没時の応援に関する協定（令和3年9月1日）：舟橋村・上市町・立山町" in html
+    )
     assert "捕獲の「空白地域」解消に向けた協議（3町村で協定締結）" in html
-    toyama = client.get(reverse("meetings:municipality", args=["162019"])).content.decode()
+    toyama = client.get(
+        reverse("meetings:municipality", args=["162019"])
+    ).content.decode()
     assert "防災・危機管理体制の連携・強化" in toyama.split("提案した項目")[1]
 
 
