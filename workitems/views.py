@@ -185,7 +185,9 @@ def item_detail(request, pk: int):
         .filter(workitems=item)
         .select_related("headquarters")
     )
-    merged_from = WorkItem.objects.filter(merged_tables__merged_into=item).distinct()
+    merged_from = WorkItem.objects.filter(
+        years__result_tables__merged_into=item
+    ).distinct()
     responsibilities = list(item.responsibilities.all())
     return render(
         request,

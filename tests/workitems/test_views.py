@@ -127,6 +127,8 @@ def test_item_detail_shows_timeline_followup_and_indicators(
     assert "22.7%（全国27位, R3.1.1時点） → 41.7%（全国10位, R4.1.1時点）" in html
     assert "参加：県・11市町" in html
     assert "R4.7～" in html
+    assert "次の項目の一部をこの項目で進行管理しています：" in html
+    assert html.count("防災・危機管理体制の連携・強化</a>") == 1
 
 
 def test_item_detail_hides_unpublished_meetings_from_viewers(
