@@ -179,13 +179,14 @@ def _load_measure(
         },
     )
     measure.participants.set(orgs.many(row.get("participants", [])))
-    keep = []
-    for s in row.get("sessions", []):
-        session, _ = Session.objects.update_or_create(
-            measure=measure,
-            fiscal_year=s["fiscal_year"],
-            order=s["order"],
-            defaults={
+    _sync(
+        Session,
+        {"measure": measure},
+        ("fiscal_year", "order"),
+        [
+            {
+                "fiscal_year": s["fiscal_year"],
+                "order": s["order"],
                 "kind": s.get("kind", Session.Kind.WG),
                 "date": s.get("date"),
                 "approx_month": s.get("month"),
@@ -196,11 +197,12 @@ def _load_measure(
                 "aside": s.get("aside", False),
                 "participants_note": s.get("participants_note", ""),
                 "note": s.get("note", ""),
-            },
-        )
-        session.participants.set(orgs.many(s.get("participants", [])))
-        keep.append(session.pk)
-    measure.sessions.exclude(pk__in=keep).delete()
+                "participants": orgs.many(s.get("participants", [])),
+            }
+            for s in row.get("sessions", [])
+        ],
+        m2m="participants",
+    )
     return measure
 
 
@@ -231,21 +233,24 @@ def _load_year(
                 "merged_into": items.get(t.get("merged_into", "")),
             },
         )
-        for row_order, r in enumerate(t["rows"], start=1):
-            ResultRow.objects.update_or_create(
-                table=table,
-                order=row_order,
-                defaults={
+        _sync(
+            ResultRow,
+            {"table": table},
+            ("order",),
+            [
+                {
+                    "order": row_order,
                     "heading": r.get("heading", ""),
                     "label": r.get("label", ""),
                     "results": r.get("results", "").strip(),
                     "next_steps": r.get("next", "").strip(),
-                },
-            )
-        table.rows.filter(order__gt=len(t["rows"])).delete()
+                }
+                for row_order, r in enumerate(t["rows"], start=1)
+            ],
+        )
     year.result_tables.filter(order__gt=len(row.get("tables", []))).delete()
 
-    indicator_order = 0
+    indicators: list[dict] = []
     for order, h in enumerate(row.get("highlights", []), start=1):
         highlight, _ = Highlight.objects.update_or_create(
             item_year=year,
@@ -259,24 +264,26 @@ def _load_year(
                 "captions": h.get("captions", "").strip(),
             },
         )
-        keep = []
-        for m in h.get("milestones", []):
-            milestone, _ = Milestone.objects.update_or_create(
-                highlight=highlight,
-                month=m["month"],
-                text=m["text"],
-                defaults={"onward": m.get("onward", False), "note": m.get("note", "")},
-            )
-            keep.append(milestone.pk)
-        highlight.milestones.exclude(pk__in=keep).delete()
-        for ind in h.get("indicators", []):
-            indicator_order += 1
-            _load_indicator(year, highlight, indicator_order, ind)
+        _sync(
+            Milestone,
+            {"highlight": highlight},
+            ("month", "text"),
+            [
+                {
+                    "month": m["month"],
+                    "text": m["text"],
+                    "onward": m.get("onward", False),
+                    "note": m.get("note", ""),
+                }
+                for m in h.get("milestones", [])
+            ],
+        )
+        indicators += [_indicator(highlight, ind) for ind in h.get("indicators", [])]
     year.highlights.filter(order__gt=len(row.get("highlights", []))).delete()
-    for ind in row.get("indicators", []):
-        indicator_order += 1
-        _load_indicator(year, None, indicator_order, ind)
-    year.indicators.filter(order__gt=indicator_order).delete()
+    indicators += [_indicator(None, ind) for ind in row.get("indicators", [])]
+    for order, values in enumerate(indicators, start=1):
+        values["order"] = order
+    _sync(Indicator, {"item_year": year}, ("order",), indicators)
 
     if "proposal" in row:
         p = row["proposal"]
@@ -290,25 +297,65 @@ def _load_year(
     return year
 
 
-def _load_indicator(year: ItemYear, highlight, order: int, row: dict) -> Indicator:
-    indicator, _ = Indicator.objects.update_or_create(
-        item_year=year,
-        order=order,
-        defaults={
-            "highlight": highlight,
-            "name": row["name"],
-            "unit": row["unit"],
-            "value": Decimal(str(row["value"])),
-            "as_of": row.get("as_of"),
-            "rank": row.get("rank"),
-            "rank_scope": "全国" if row.get("rank") else "",
-            "baseline_value": (
-                Decimal(str(row["baseline_value"])) if "baseline_value" in row else None
-            ),
-            "baseline_as_of": row.get("baseline_as_of"),
-            "baseline_rank": row.get("baseline_rank"),
-            "baseline_label": row.get("baseline_label", ""),
-            "note": row.get("note", ""),
-        },
-    )
-    return indicator
+def _indicator(highlight, row: dict) -> dict:
+    def number(key):
+        return Decimal(str(row[key])) if key in row else None
+
+    return {
+        "highlight_id": highlight.pk if highlight else None,
+        "name": row["name"],
+        "unit": row["unit"],
+        "value": number("value"),
+        "as_of": row.get("as_of"),
+        "rank": row.get("rank"),
+        "rank_scope": "全国" if row.get("rank") else "",
+        "baseline_value": number("baseline_value"),
+        "baseline_as_of": row.get("baseline_as_of"),
+        "baseline_rank": row.get("baseline_rank"),
+        "baseline_label": row.get("baseline_label", ""),
+        "note": row.get("note", ""),
+    }
+
+
+def _sync(model, parent: dict, key: tuple[str, ...], rows: list[dict], m2m: str = ""):
+    """Make `parent`'s rows of `model` exactly `rows`, matched on `key`.
+
+    Writes only what changed (one query to read, bulk inserts), so loading the
+    seed again costs a few reads per list instead of a write per row.
+    """
+    queryset = model.objects.filter(**parent)
+    if m2m:
+        queryset = queryset.prefetch_related(m2m)
+    existing = {tuple(getattr(o, f) for f in key): o for o in queryset}
+    created, wanted = [], []
+    for values in rows:
+        values = dict(values)
+        related = values.pop(m2m, []) if m2m else []
+        obj = existing.pop(tuple(values[f] for f in key), None)
+        if obj is None:
+            obj = model(**parent, **values)
+            created.append(obj)
+        else:
+            changed = [f for f, v in values.items() if getattr(obj, f) != v]
+            for f in changed:
+                setattr(obj, f, values[f])
+            if changed:
+                obj.save(update_fields=changed)
+        wanted.append((obj, related))
+    if existing:
+        model.objects.filter(pk__in=[o.pk for o in existing.values()]).delete()
+    model.objects.bulk_create(created)
+    if m2m:
+        new = {id(o) for o in created}
+        through = getattr(model, m2m).through
+        source = f"{model._meta.model_name}_id"
+        links = []
+        for obj, related in wanted:
+            if id(obj) in new:
+                links += [
+                    through(**{source: obj.pk, "organization_id": o.pk})
+                    for o in related
+                ]
+            elif {o.pk for o in getattr(obj, m2m).all()} != {o.pk for o in related}:
+                getattr(obj, m2m).set(related)
+        through.objects.bulk_create(links)
