@@ -847,7 +847,9 @@ class Indicator(models.Model):
         ordering = ["item_year", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(value__gte=0), name="indicator_value_not_negative"
+                condition=Q(value__gte=0),
+                name="indicator_value_not_negative",
+                violation_error_message=_("値は0以上にしてください。"),
             ),
             models.CheckConstraint(
                 condition=Q(baseline_value__isnull=False)

@@ -306,3 +306,52 @@ def test_session_export_writes_measure_as_item_and_code(seed):
     )
     assert dataset.dict[0]["施策"] == "防災・危機管理体制の連携・強化：①"
     assert dataset.dict[0]["開催日"] == "2021-02-19"
+
+
+def test_session_form_explains_a_date_and_a_month_together(
+    client, seed, secretariat_user
+):
+    measure = Measure.objects.get(item__name="ゼロカーボンシティ富山の実現")
+    client.force_login(secretariat_user)
+    count = Session.objects.count()
+    response = client.post(
+        _url(Session, "add"),
+        {
+            "measure": measure.pk,
+            "fiscal_year": 2021,
+            "order": 9,
+            "kind": "wg",
+            "date": "2022-02-10",
+            "approx_month": "2022-02-01",
+            "approx_part": 0,
+            "planned": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "開催日か開催予定月のどちらか一方を入力してください。"
+        in response.content.decode()
+    )
+    assert Session.objects.count() == count
+
+
+def test_department_changes_a_session_of_its_own_measure(client, seed, department_user):
+    session = Session.objects.get(
+        measure__item__name="防災・危機管理体制の連携・強化", date="2022-02-04"
+    )
+    client.force_login(department_user)
+    response = client.post(
+        _url(Session, "change", session.pk),
+        {
+            "measure": session.measure_id,
+            "fiscal_year": 2021,
+            "order": session.order,
+            "kind": "wg",
+            "date": "2022-02-04",
+            "approx_part": 0,
+            "note": "開催済",
+        },
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.planned, session.note) == (False, "開催済")
