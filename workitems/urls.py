@@ -1,4 +1,21 @@
 """URLs of the workitems app."""
 
+from django.urls import path
+
+from workitems import views
+
 app_name = "workitems"
-urlpatterns: list = []
+urlpatterns = [
+    path("items/", views.item_list, name="item_list"),
+    path("items/wg-status/", views.wg_status, name="wg_status"),
+    path("items/<int:pk>/", views.item_detail, name="item_detail"),
+    path("plans/", views.plan_latest, name="plan_latest"),
+    path("plans/<int:fiscal_year>/", views.plan_detail, name="plan"),
+    path("schedule/", views.schedule, name="schedule"),
+    path("schedule.ics", views.schedule_ics, name="schedule_ics"),
+    path(
+        "schedule/token/reset/",
+        views.reset_calendar_token,
+        name="reset_calendar_token",
+    ),
+]

@@ -1,0 +1,91 @@
+"""The iCalendar feed: parsed back with the same library."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from meetings.models import Meeting, UserProfile
+from workitems.models import Session
+
+pytestmark = pytest.mark.django_db
+
+
+def _feed(client, token):
+    return client.get(reverse("workitems:schedule_ics"), {"token": token})
+
+
+def test_feed_holds_every_meeting_and_every_dated_session(client, seed, viewer_user):
+    response = _feed(client, viewer_user.profile.calendar_token)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    cal = Calendar.from_ical(response.content)
+    uids = {str(e["uid"]) for e in cal.walk("VEVENT")}
+    meetings = {
+        f"meeting-{pk}@onechamber"
+        for pk in Meeting.objects.values_list("pk", flat=True)
+    }
+    sessions = {
+        f"session-{pk}@onechamber"
+        for pk in Session.objects.filter(date__isnull=False).values_list(
+            "pk", flat=True
+        )
+    }
+    assert uids == meetings | sessions
+    assert len(meetings) == 13
+    assert len(sessions) == 59
+
+
+def test_feed_events_carry_dates_and_times(client, seed, viewer_user):
+    cal = Calendar.from_ical(_feed(client, viewer_user.profile.calendar_token).content)
+    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    seed_event = events[f"meeting-{seed.pk}@onechamber"]
+    start = seed_event.decoded("dtstart")
+    assert (start.date(), start.hour, start.minute) == (dt.date(2022, 1, 20), 15, 0)
+    assert str(start.tzinfo) == "Asia/Tokyo"
+    assert seed_event.decoded("dtend").hour == 16
+    assert str(seed_event["location"]) == "県民会館8階バンケットホール"
+
+    planned = Meeting.objects.get(fiscal_year=2022, number=1)
+    approx = events[f"meeting-{planned.pk}@onechamber"]
+    assert approx.decoded("dtstart") == dt.date(2022, 5, 11)
+    assert approx.decoded("dtend") == dt.date(2022, 5, 21)
+    assert "日程未定" in str(approx["summary"])
+
+    feb4 = Session.objects.get(date=dt.date(2022, 2, 4))
+    event = events[f"session-{feb4.pk}@onechamber"]
+    assert event.decoded("dtstart") == dt.date(2022, 2, 4)
+    assert str(event["summary"]).endswith("（予定）")
+
+
+def test_feed_needs_a_valid_token(client, seed, viewer_user):
+    assert client.get(reverse("workitems:schedule_ics")).status_code == 404
+    assert _feed(client, "not-a-token").status_code == 404
+
+
+def test_feed_leaves_unpublished_meetings_out_for_viewers(client, seed, viewer_user):
+    seed.published = False
+    seed.save()
+    cal = Calendar.from_ical(_feed(client, viewer_user.profile.calendar_token).content)
+    assert f"meeting-{seed.pk}@onechamber" not in {
+        str(e["uid"]) for e in cal.walk("VEVENT")
+    }
+
+
+def test_resetting_the_token_invalidates_the_old_url(client, seed, viewer_user):
+    old = viewer_user.profile.calendar_token
+    client.force_login(viewer_user)
+    response = client.post(reverse("workitems:reset_calendar_token"))
+    assert response.status_code == 302
+    new = UserProfile.objects.get(user=viewer_user).calendar_token
+    assert new != old
+    client.logout()
+    assert _feed(client, old).status_code == 404
+    assert _feed(client, new).status_code == 200
+
+
+def test_reset_needs_post_and_login(client, db, viewer_user):
+    assert client.post(reverse("workitems:reset_calendar_token")).status_code == 302
+    client.force_login(viewer_user)
+    assert client.get(reverse("workitems:reset_calendar_token")).status_code == 405

@@ -1,0 +1,570 @@
+"""Admin for cooperation items. Department accounts see and change only the
+items their department (or one of its divisions) is responsible for: the
+querysets, the choices of related records and the save path all enforce it."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+
+from onechamber.roles import is_department, is_secretariat, user_organization
+from workitems import resources, services
+from workitems.models import (
+    Agreement,
+    FiscalYearPlan,
+    Highlight,
+    Indicator,
+    ItemDepartment,
+    ItemProposer,
+    ItemYear,
+    Measure,
+    Milestone,
+    Proposal,
+    ResultRow,
+    ResultTable,
+    Session,
+    WorkItem,
+)
+
+# How each model reaches its item, for the department limits.
+ITEM_PATHS = {
+    WorkItem: "",
+    ItemYear: "item",
+    Measure: "item",
+    Session: "measure__item",
+    ResultTable: "item_year__item",
+    ResultRow: "table__item_year__item",
+    Highlight: "item_year__item",
+    Milestone: "highlight__item_year__item",
+    Indicator: "item_year__item",
+    Agreement: "item",
+    Proposal: "item_year__item",
+    ItemProposer: "item",
+    ItemDepartment: "item",
+}
+# Related fields whose choices a department account is limited to its own.
+SCOPED_FIELDS = {
+    "item": WorkItem,
+    "measure": Measure,
+    "item_year": ItemYear,
+    "table": ResultTable,
+    "highlight": Highlight,
+    "parent": Measure,
+}
+
+
+def own_items(request):
+    """The items the account may change: all for the secretariat."""
+    if is_secretariat(request.user):
+        return WorkItem.objects.all()
+    if is_department(request.user):
+        return WorkItem.objects.for_department(user_organization(request.user))
+    return WorkItem.objects.none()
+
+
+def scope(queryset, request):
+    """`queryset` limited to rows of the account's own items."""
+    if is_secretariat(request.user):
+        return queryset
+    item_path = ITEM_PATHS[queryset.model]
+    lookup = f"{item_path}__in" if item_path else "pk__in"
+    return queryset.filter(**{lookup: own_items(request).values("pk")})
+
+
+def in_scope(obj, request) -> bool:
+    if obj is None or obj.pk is None or is_secretariat(request.user):
+        return True
+    return scope(type(obj)._default_manager.filter(pk=obj.pk), request).exists()
+
+
+class DepartmentScopedMixin:
+    """Limits an admin (or inline) to the account's own items."""
+
+    def get_queryset(self, request):
+        return scope(super().get_queryset(request), request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and in_scope(obj, request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and in_scope(obj, request)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and is_secretariat(
+            request.user
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = SCOPED_FIELDS.get(db_field.name)
+        if model is not None and db_field.related_model is model:
+            kwargs["queryset"] = scope(model._default_manager.all(), request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedModelAdmin(DepartmentScopedMixin, admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        # The form's choices are limited already; this catches a forged post
+        # that reached here some other way.
+        if not is_secretariat(request.user):
+            item = obj
+            for part in filter(None, ITEM_PATHS[type(obj)].split("__")):
+                item = getattr(item, part)
+            if not own_items(request).filter(pk=item.pk).exists():
+                raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+class ItemProposerInline(admin.TabularInline):
+    model = ItemProposer
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class ItemDepartmentInline(admin.TabularInline):
+    model = ItemDepartment
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class MeasureInline(DepartmentScopedMixin, admin.TabularInline):
+    model = Measure
+    extra = 0
+    show_change_link = True
+    fields = [
+        "order",
+        "code",
+        "name",
+        "parent",
+        "department",
+        "participation",
+        "participant_count",
+    ]
+    autocomplete_fields = ["department"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            item_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Measure.objects.filter(
+                item_id=item_id, parent__isnull=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ItemYearInline(admin.TabularInline):
+    model = ItemYear
+    fk_name = "item"
+    extra = 0
+    show_change_link = True
+    fields = ["fiscal_year", "status", "followup", "merged_into", "plan_order"]
+    autocomplete_fields = ["merged_into"]
+
+
+class AgreementInline(admin.TabularInline):
+    model = Agreement
+    extra = 0
+    fields = ["title", "measure", "date", "month", "parties", "parties_note"]
+    autocomplete_fields = ["parties"]
+
+
+@admin.register(WorkItem)
+class WorkItemAdmin(ScopedModelAdmin):
+    list_display = ["name", "proposer_names", "status_by_year", "order"]
+    list_filter = [
+        "years__fiscal_year",
+        "years__status",
+        "responsibilities__organization",
+    ]
+    search_fields = ["name", "short_name", "proposals__organization__name"]
+    autocomplete_fields = ["targets", "reported_at"]
+    actions = ["roll_over_latest"]
+    change_list_template = "admin/workitems/workitem/change_list.html"
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "order"]}),
+        (
+            _("市町村"),
+            {"fields": ["targets_all", "targets", "proposers_note"]},
+        ),
+        (_("報告"), {"fields": ["reported_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("proposals__organization", "years")
+        )
+
+    def get_inlines(self, request, obj):
+        if is_secretariat(request.user):
+            return [
+                ItemProposerInline,
+                ItemDepartmentInline,
+                ItemYearInline,
+                MeasureInline,
+                AgreementInline,
+            ]
+        return [MeasureInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if is_secretariat(request.user):
+            return []
+        return [
+            "name",
+            "short_name",
+            "order",
+            "targets_all",
+            "targets",
+            "proposers_note",
+            "reported_at",
+        ]
+
+    def has_add_permission(self, request):
+        return is_secretariat(request.user) and super().has_add_permission(request)
+
+    @admin.display(description=_("提案市町村"))
+    def proposer_names(self, obj) -> str:
+        return "、".join(p.organization.name for p in obj.proposals.all())
+
+    @admin.display(description=_("年度ごとの状態"))
+    def status_by_year(self, obj) -> str:
+        return " ".join(
+            f"{y.fiscal_year_label}:{y.get_status_display()}"
+            for y in sorted(obj.years.all(), key=lambda y: y.fiscal_year)
+        )
+
+    @admin.action(description=_("最新年度を次年度へ引き継ぐ（継続）"))
+    def roll_over_latest(self, request, queryset):
+        years = [
+            max(item.years.all(), key=lambda y: y.fiscal_year, default=None)
+            for item in queryset
+        ]
+        _roll_over(self, request, [y for y in years if y is not None])
+
+    def get_urls(self):
+        return [
+            path(
+                "check/",
+                self.admin_site.admin_view(self.check_view),
+                name="workitems_check",
+            ),
+            *super().get_urls(),
+        ]
+
+    def check_view(self, request):
+        """データの点検: what does not fit together in the data."""
+        if not is_secretariat(request.user):
+            raise PermissionDenied
+        findings = services.find_inconsistencies(today=timezone.localdate())
+        groups: dict[str, list] = {}
+        for f in findings:
+            groups.setdefault(f.label, []).append(f)
+        return TemplateResponse(
+            request,
+            "admin/workitems/check.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("データの点検"),
+                "groups": groups,
+                "count": len(findings),
+                "opts": self.model._meta,
+            },
+        )
+
+
+def _roll_over(model_admin, request, item_years) -> None:
+    done = 0
+    for item_year in item_years:
+        if not in_scope(item_year, request):
+            raise PermissionDenied
+        try:
+            services.roll_over_item(item_year=item_year)
+        except ValidationError as exc:
+            model_admin.message_user(
+                request, f"{item_year.item}: {' '.join(exc.messages)}", messages.ERROR
+            )
+        else:
+            done += 1
+    if done:
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%(count)d件の項目を次年度に引き継ぎました。",
+                "%(count)d件の項目を次年度に引き継ぎました。",
+                done,
+            )
+            % {"count": done},
+            messages.SUCCESS,
+        )
+
+
+class ResultTableInline(DepartmentScopedMixin, admin.StackedInline):
+    model = ResultTable
+    extra = 0
+    show_change_link = True
+    fields = [
+        ("order", "title", "measure"),
+        ("results_heading", "next_heading"),
+        ("followup", "merged_into"),
+    ]
+    autocomplete_fields = ["merged_into"]
+
+
+class HighlightInline(DepartmentScopedMixin, admin.TabularInline):
+    model = Highlight
+    extra = 0
+    show_change_link = True
+    fields = ["order", "title", "measure"]
+
+
+class IndicatorInline(DepartmentScopedMixin, admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = [
+        "order",
+        "name",
+        "unit",
+        "value",
+        "as_of",
+        "rank",
+        "baseline_value",
+        "baseline_as_of",
+        "baseline_rank",
+        "note",
+    ]
+
+
+class ProposalInline(admin.StackedInline):
+    model = Proposal
+    extra = 0
+
+
+@admin.register(ItemYear)
+class ItemYearAdmin(ScopedModelAdmin):
+    list_display = ["item", "fiscal_year", "status", "followup", "plan_order"]
+    list_filter = ["fiscal_year", "status"]
+    search_fields = ["item__name", "followup"]
+    autocomplete_fields = ["item", "merged_into"]
+    list_select_related = ["item"]
+    actions = ["roll_over"]
+    inlines = [ResultTableInline, HighlightInline, IndicatorInline, ProposalInline]
+    fieldsets = [
+        (None, {"fields": ["item", "fiscal_year", "status"]}),
+        (_("協議終了後"), {"fields": ["followup", "merged_into"]}),
+        (_("協議事項（資料2）"), {"fields": ["plan_order", "selection_reason"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if is_secretariat(request.user):
+            return []
+        return [
+            "item",
+            "fiscal_year",
+            "status",
+            "followup",
+            "merged_into",
+            "plan_order",
+            "selection_reason",
+        ]
+
+    def get_inlines(self, request, obj):
+        if is_secretariat(request.user):
+            return self.inlines
+        return [ResultTableInline, HighlightInline, IndicatorInline]
+
+    def has_add_permission(self, request):
+        return is_secretariat(request.user) and super().has_add_permission(request)
+
+    @admin.action(description=_("次年度へ引き継ぐ（継続・空の取り組み結果を作成）"))
+    def roll_over(self, request, queryset):
+        _roll_over(self, request, list(queryset.select_related("item")))
+
+
+class SessionInline(DepartmentScopedMixin, admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = [
+        "fiscal_year",
+        "order",
+        "kind",
+        "date",
+        "approx_month",
+        "approx_part",
+        "planned",
+        "topic",
+        "name",
+        "aside",
+        "participants",
+        "participants_note",
+        "note",
+        "format",
+    ]
+    autocomplete_fields = ["participants"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(ScopedModelAdmin):
+    list_display = ["__str__", "item", "department", "participation"]
+    list_filter = ["item", "department"]
+    search_fields = ["name", "code", "item__name"]
+    autocomplete_fields = ["item", "department", "participants", "parent"]
+    list_select_related = ["item", "department"]
+    inlines = [SessionInline]
+    fieldsets = [
+        (None, {"fields": ["item", "parent", ("order", "code"), "name", "department"]}),
+        (
+            _("WG開催状況の表"),
+            {"fields": ["wg_note", "list_children_in_wg_table"]},
+        ),
+        (
+            _("参加団体"),
+            {"fields": ["participation", "participant_count", "participants"]},
+        ),
+    ]
+
+
+@admin.register(Session)
+class SessionAdmin(ScopedModelAdmin, ImportExportModelAdmin):
+    resource_classes = [resources.SessionResource]
+    list_display = [
+        "when",
+        "measure",
+        "name",
+        "topic",
+        "planned",
+        "kind",
+        "fiscal_year",
+    ]
+    list_filter = ["fiscal_year", "planned", "kind", "measure__item"]
+    search_fields = ["name", "topic", "note", "measure__item__name", "measure__name"]
+    autocomplete_fields = ["measure", "participants"]
+    list_select_related = ["measure__item"]
+    date_hierarchy = "date"
+    fieldsets = [
+        (None, {"fields": ["measure", ("fiscal_year", "order"), "kind"]}),
+        (
+            _("日付"),
+            {"fields": ["date", ("approx_month", "approx_part"), "planned"]},
+        ),
+        (
+            _("内容"),
+            {
+                "fields": [
+                    "topic",
+                    "name",
+                    "aside",
+                    "participants",
+                    "participants_note",
+                    "note",
+                    "format",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("開催日"))
+    def when(self, obj) -> str:
+        return obj.when_label
+
+    def has_import_permission(self, request):
+        return is_secretariat(request.user) and super().has_import_permission(request)
+
+    def get_export_queryset(self, request):
+        return scope(super().get_export_queryset(request), request)
+
+
+class ResultRowInline(DepartmentScopedMixin, admin.StackedInline):
+    model = ResultRow
+    extra = 0
+    fields = [("order", "heading", "label"), ("results", "next_steps")]
+
+
+@admin.register(ResultTable)
+class ResultTableAdmin(ScopedModelAdmin):
+    list_display = ["__str__", "item_year", "title", "order"]
+    list_filter = ["item_year__fiscal_year"]
+    search_fields = ["title", "item_year__item__name", "rows__results"]
+    autocomplete_fields = ["item_year", "merged_into"]
+    list_select_related = ["item_year__item"]
+    inlines = [ResultRowInline]
+
+
+@admin.register(ResultRow)
+class ResultRowAdmin(ScopedModelAdmin):
+    list_display = ["__str__", "table", "order"]
+    list_filter = ["table__item_year__fiscal_year"]
+    search_fields = ["heading", "label", "results", "next_steps"]
+    list_select_related = ["table__item_year__item"]
+    autocomplete_fields = ["table"]
+
+
+class MilestoneInline(DepartmentScopedMixin, admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class HighlightIndicatorInline(IndicatorInline):
+    fk_name = "highlight"
+    fields = ["item_year", *IndicatorInline.fields]
+
+
+@admin.register(Highlight)
+class HighlightAdmin(ScopedModelAdmin):
+    list_display = ["title", "item_year", "order"]
+    list_filter = ["item_year__fiscal_year"]
+    search_fields = ["title", "overview", "points", "item_year__item__name"]
+    autocomplete_fields = ["item_year", "measure"]
+    list_select_related = ["item_year__item"]
+    inlines = [MilestoneInline, HighlightIndicatorInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ScopedModelAdmin):
+    list_display = [
+        "name",
+        "value",
+        "unit",
+        "as_of",
+        "rank",
+        "baseline_value",
+        "item_year",
+    ]
+    list_filter = ["item_year__fiscal_year", "unit"]
+    search_fields = ["name", "note", "item_year__item__name"]
+    autocomplete_fields = ["item_year", "highlight"]
+    list_select_related = ["item_year__item"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ScopedModelAdmin):
+    list_display = ["__str__", "highlight"]
+    search_fields = ["text", "note"]
+    autocomplete_fields = ["highlight"]
+    list_select_related = ["highlight"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ScopedModelAdmin):
+    list_display = ["__str__"]
+    search_fields = ["item_year__item__name", "goal", "means"]
+    autocomplete_fields = ["item_year"]
+    list_select_related = ["item_year__item"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ScopedModelAdmin):
+    list_display = ["title", "item", "when_label"]
+    search_fields = ["title", "item__name", "parties__name"]
+    autocomplete_fields = ["item", "measure", "parties"]
+    list_select_related = ["item"]
+
+
+@admin.register(FiscalYearPlan)
+class FiscalYearPlanAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "fiscal_year", "draft"]
+    search_fields = ["other_issues"]

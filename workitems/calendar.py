@@ -1,0 +1,96 @@
+"""The schedule as an iCalendar feed (the `icalendar` library)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from meetings.models import Meeting
+from onechamber import jdates
+from workitems.models import Session
+
+FILENAME = "onechamber-schedule.ics"
+# Last day of each part of a month (上旬 1–10, 中旬 11–20, 下旬 21–end).
+_PART_LAST_DAY = {1: 10, 2: 20}
+
+
+def _approximate_span(month: dt.date, part: int) -> tuple[dt.date, dt.date]:
+    """All-day span an approximate date covers: [start, end) as iCalendar wants."""
+    start = jdates.approximate_sort_date(month.year, month.month, part)
+    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    if part in _PART_LAST_DAY:
+        return start, month.replace(day=_PART_LAST_DAY[part] + 1)
+    return start, next_month
+
+
+def _meeting_event(meeting: Meeting, tz, stamp: dt.datetime) -> Event:
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@onechamber")
+    event.add("dtstamp", stamp)
+    summary = meeting.name
+    if meeting.date and meeting.start_time:
+        event.add("dtstart", dt.datetime.combine(meeting.date, meeting.start_time, tz))
+        end = (
+            meeting.end_time
+            or (
+                dt.datetime.combine(meeting.date, meeting.start_time)
+                + dt.timedelta(hours=1)
+            ).time()
+        )
+        event.add("dtend", dt.datetime.combine(meeting.date, end, tz))
+    elif meeting.date:
+        event.add("dtstart", meeting.date)
+        event.add("dtend", meeting.date + dt.timedelta(days=1))
+    else:
+        start, end = _approximate_span(meeting.approx_month, meeting.approx_part)
+        event.add("dtstart", start)
+        event.add("dtend", end)
+        summary += f"（日程未定：{meeting.when_short}）"
+        event.add("status", "TENTATIVE")
+    event.add("summary", summary)
+    if meeting.venue:
+        event.add("location", meeting.venue)
+    event.add("description", meeting.get_format_display())
+    return event
+
+
+def _session_event(session: Session, stamp: dt.datetime) -> Event:
+    event = Event()
+    event.add("uid", f"session-{session.pk}@onechamber")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", session.date)
+    event.add("dtend", session.date + dt.timedelta(days=1))
+    measure = session.measure
+    what = session.name or session.topic or session.get_kind_display()
+    summary = f"{measure.item.name} {measure.code} {what}".replace("  ", " ")
+    if session.planned:
+        summary += "（予定）"
+        event.add("status", "TENTATIVE")
+    event.add("summary", summary)
+    if session.note or session.participants_note:
+        event.add(
+            "description",
+            " ".join(filter(None, [session.participants_note, session.note])),
+        )
+    return event
+
+
+def build_calendar(*, meetings, sessions) -> bytes:
+    """An iCalendar file with every meeting and every dated session."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    stamp = timezone.now()
+    cal = Calendar()
+    cal.add("prodid", "-//onechamber//schedule//JA")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "連携推進本部 会議・WG日程")
+    for meeting in meetings:
+        cal.add_component(_meeting_event(meeting, tz, stamp))
+    for session in sessions:
+        if session.date:
+            cal.add_component(_session_event(session, stamp))
+    cal.add_missing_timezones()
+    return cal.to_ical()

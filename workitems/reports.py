@@ -1,0 +1,477 @@
+"""What the pages and the packet print: the WG-status table, result sheets,
+highlights, the fiscal-year plan and the schedule, built from the data.
+
+Table layout rules (rowspans, grouped dates) are plain functions on plain
+objects; the `*_context` functions run the queries, each a fixed number of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
+
+from django.db.models import Prefetch
+
+from meetings.models import Meeting, Organization
+from onechamber import jdates
+from workitems.models import (
+    Highlight,
+    Indicator,
+    ItemDepartment,
+    ItemProposer,
+    ItemYear,
+    Measure,
+    ResultTable,
+    Session,
+    WorkItem,
+)
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮"
+
+
+# --- Plain rules ---------------------------------------------------------------
+
+
+def session_token(session) -> str:
+    """One date as the WG table writes it: ``9/1(3町村で協定締結)``, ``7/21 5市``."""
+    text = session.when_label
+    if session.participants_note and not session.name:
+        text += f" {session.participants_note}"
+    if session.note:
+        text += f"({session.note})"
+    return text
+
+
+def _participant_suffix(topic: str, participants: list) -> str:
+    # The topic often names its participants already (「氷見市と…の協議」).
+    names = [
+        p.label for p in participants if p.name not in topic and p.label not in topic
+    ]
+    return f"({'、'.join(names)})" if names else ""
+
+
+def session_lines(sessions: list, note: str = "") -> list[str]:
+    """The WG-status cell of a measure: sessions grouped by topic and name.
+
+    Consecutive sessions with the same topic, name and ※ mark share a line:
+    ``2/25、8/17、10/14、1/6：IT担当課長会議``; a topic heads its dates on a line
+    of its own: ``※捕獲の「空白地域」解消に向けた協議(舟橋、上市、立山)``.
+    """
+    out: list[str] = []
+    for (topic, name, aside), group in groupby(
+        sessions, key=lambda s: (s.topic, s.name, s.aside)
+    ):
+        group = list(group)
+        dates = "、".join(session_token(s) for s in group)
+        if topic:
+            participants = list(group[0].participants.all())
+            out.append(f"※{topic}{_participant_suffix(topic, participants)}")
+        if name:
+            dates += f"：{name}"
+            notes = {s.participants_note for s in group if s.participants_note}
+            if notes:
+                dates += f"({'、'.join(sorted(notes))})"
+        out.append(f"※{dates}" if aside else dates)
+    if note:
+        out.append(f"※{note}")
+    return out
+
+
+def measure_cell_lines(measure, children: list) -> list[str]:
+    """The WG設置区分 cell of a top-level measure.
+
+    A measure that lists its children prints them, a later child's repeated
+    parent name as 〃: ``①-1 子ども医療費(現物支給化)`` / ``①-2 〃 (助成制度)``.
+    """
+    if measure.list_children_in_wg_table and children:
+        out = []
+        for i, child in enumerate(children):
+            name = child.title
+            if i and measure.title and name.startswith(measure.title):
+                name = f"〃 {name[len(measure.title) :]}"
+            out.append(f"{child.code} {name}".strip())
+        return out
+    names = measure.name_lines
+    if len(names) > 1:
+        return [f"・{n}" for n in names]
+    return [f"{measure.code}{measure.title}"]
+
+
+def department_label(responsibilities: list) -> list[str]:
+    """``生活環境文化部 (まとめ)``, ``農林水産部``: departments only, lead first."""
+    depts = [
+        r
+        for r in responsibilities
+        if r.organization.kind == Organization.Kind.DEPARTMENT
+    ]
+    depts.sort(key=lambda r: (not r.is_lead, r.order))
+    return [
+        f"{r.organization.name} (まとめ)" if r.is_lead else r.organization.name
+        for r in depts
+    ]
+
+
+def division_names(responsibilities: list) -> list[str]:
+    return [
+        r.organization.name
+        for r in responsibilities
+        if r.organization.kind == Organization.Kind.DIVISION
+    ]
+
+
+@dataclass
+class RowLayout:
+    row: object
+    heading_span: int = 0  # 0: covered by the cell above
+    next_span: int = 0
+
+
+def layout_rows(rows: list) -> list[RowLayout]:
+    """Rowspans of a results table: ● headings shared by consecutive rows, and a
+    next-years cell that rows with none of their own share with the row above."""
+    out = [RowLayout(row=r) for r in rows]
+    for i, lay in enumerate(out):
+        if i == 0 or rows[i - 1].heading != lay.row.heading:
+            span = 1
+            while i + span < len(rows) and rows[i + span].heading == lay.row.heading:
+                span += 1
+            lay.heading_span = span
+        if i == 0 or lay.row.next_steps:
+            span = 1
+            while i + span < len(rows) and not rows[i + span].next_steps:
+                span += 1
+            lay.next_span = span
+    return out
+
+
+@dataclass
+class Chart:
+    """A before → after bar pair, as an inline SVG draws it."""
+
+    width: int = 320
+    bar_max: int = 200
+    bars: list[dict] = field(default_factory=list)
+
+
+def indicator_chart(indicator: Indicator) -> Chart | None:
+    """Two bars, baseline and value, scaled to the larger (or to 100 for %)."""
+    if indicator.baseline_value is None:
+        return None
+    top = max(indicator.value, indicator.baseline_value)
+    if indicator.unit == "%":
+        top = Decimal(100)
+    chart = Chart()
+    before = indicator.baseline_label or (
+        jdates.wareki_short(indicator.baseline_as_of)
+        if indicator.baseline_as_of
+        else "前"
+    )
+    after = jdates.wareki_short(indicator.as_of) if indicator.as_of else "現在"
+    for y, label, value, rank in (
+        (4, before, indicator.baseline_value, indicator.baseline_rank),
+        (34, after, indicator.value, indicator.rank),
+    ):
+        width = max(int(chart.bar_max * value / top) if top else 0, 1)
+        text = f"{Indicator._number(value)}{indicator.unit}"
+        if rank:
+            text += f"（{indicator.rank_scope}{rank}位）"
+        chart.bars.append(
+            {
+                "y": y,
+                "text_y": y + 17,
+                "label": label,
+                "width": width,
+                "value_x": 120 + width + 6,
+                "text": text,
+            }
+        )
+    return chart
+
+
+def indicator_phrase(indicator: Indicator) -> str:
+    """``22.7%（全国27位, R3.1.1時点）→ 41.7%（全国10位, R4.1.1時点）``."""
+
+    def part(value, rank, as_of) -> str:
+        bits = []
+        if rank:
+            bits.append(f"{indicator.rank_scope}{rank}位")
+        if as_of:
+            bits.append(f"{jdates.wareki_short(as_of)}時点")
+        text = f"{Indicator._number(value)}{indicator.unit}"
+        return f"{text}（{', '.join(bits)}）" if bits else text
+
+    after = part(indicator.value, indicator.rank, indicator.as_of)
+    if indicator.baseline_value is None:
+        return after
+    before = part(
+        indicator.baseline_value, indicator.baseline_rank, indicator.baseline_as_of
+    )
+    return f"{before} → {after}"
+
+
+# --- Queries -------------------------------------------------------------------
+
+
+def _item_prefetches() -> list:
+    return [
+        Prefetch(
+            "proposals",
+            queryset=ItemProposer.objects.select_related("organization"),
+        ),
+        Prefetch(
+            "responsibilities",
+            queryset=ItemDepartment.objects.select_related("organization"),
+        ),
+    ]
+
+
+def wg_status_context(fiscal_year: int) -> dict:
+    """The first table of 資料1: each active item, its WG divisions and sessions."""
+    items = WorkItem.objects.active_in(fiscal_year).prefetch_related(
+        *_item_prefetches(),
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.filter(parent=None)
+            .select_related("department")
+            .prefetch_related(
+                "children",
+                Prefetch(
+                    "sessions",
+                    queryset=Session.objects.filter(
+                        fiscal_year=fiscal_year, kind=Session.Kind.WG
+                    ).prefetch_related("participants"),
+                ),
+            ),
+            to_attr="top_measures",
+        ),
+    )
+    rows = []
+    for item in items:
+        responsibilities = list(item.responsibilities.all())
+        # One department for the whole item spans its rows, as the seed prints it.
+        per_measure = len({m.department_id for m in item.top_measures}) > 1
+        measures = []
+        for m in item.top_measures:
+            measures.append(
+                {
+                    "measure": m,
+                    "cell": measure_cell_lines(m, list(m.children.all())),
+                    "department": m.department.name if m.department else "",
+                    "sessions": session_lines(list(m.sessions.all()), m.wg_note),
+                }
+            )
+        if not measures:
+            measures.append(
+                {"measure": None, "cell": [], "department": "", "sessions": []}
+            )
+        rows.append(
+            {
+                "item": item,
+                "proposers": [p.organization.name for p in item.proposals.all()],
+                "departments": department_label(responsibilities),
+                "per_measure_department": per_measure,
+                "measures": measures,
+                "span": len(measures),
+            }
+        )
+    return {
+        "fiscal_year": fiscal_year,
+        "fiscal_year_label": jdates.fiscal_year_label(fiscal_year),
+        "rows": rows,
+    }
+
+
+def _highlight_queryset():
+    return Highlight.objects.select_related("measure").prefetch_related(
+        "milestones",
+        Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")),
+        Prefetch(
+            "measure__sessions",
+            queryset=Session.objects.filter(kind=Session.Kind.TRAINING),
+            to_attr="trainings",
+        ),
+    )
+
+
+def decorate_highlight(highlight: Highlight) -> Highlight:
+    """Attach charts and phrases to a highlight's indicators (no queries)."""
+    for ind in highlight.indicators.all():
+        ind.chart = indicator_chart(ind)
+        ind.phrase = indicator_phrase(ind)
+    return highlight
+
+
+def sheet_for(item_year: ItemYear, next_year: ItemYear | None) -> dict:
+    """An item's result sheet and highlights for one fiscal year (prefetched)."""
+    item = item_year.item
+    responsibilities = list(item.responsibilities.all())
+    tables = []
+    for table in item_year.result_tables.all():
+        rows = list(table.rows.all())
+        tables.append(
+            {
+                "table": table,
+                "has_headings": any(r.heading for r in rows),
+                "rows": layout_rows(rows),
+            }
+        )
+    return {
+        "item": item,
+        "year": item_year,
+        "next_year": next_year,
+        "status_phrase": next_year.status_phrase if next_year else "",
+        "proposers": [p.organization.name for p in item.proposals.all()],
+        "divisions": division_names(responsibilities),
+        "tables": tables,
+        "highlights": [decorate_highlight(h) for h in item_year.highlights.all()],
+        "loose_indicators": [
+            decorate_highlight_indicator(i)
+            for i in item_year.indicators.all()
+            if i.highlight_id is None
+        ],
+    }
+
+
+def decorate_highlight_indicator(indicator: Indicator) -> Indicator:
+    indicator.chart = indicator_chart(indicator)
+    indicator.phrase = indicator_phrase(indicator)
+    return indicator
+
+
+def _year_queryset():
+    return ItemYear.objects.select_related("item", "merged_into").prefetch_related(
+        Prefetch(
+            "item__proposals",
+            queryset=ItemProposer.objects.select_related("organization"),
+        ),
+        Prefetch(
+            "item__responsibilities",
+            queryset=ItemDepartment.objects.select_related("organization"),
+        ),
+        Prefetch(
+            "result_tables",
+            queryset=ResultTable.objects.select_related("merged_into").prefetch_related(
+                "rows"
+            ),
+        ),
+        Prefetch("highlights", queryset=_highlight_queryset()),
+        "indicators",
+    )
+
+
+def fy_report_context(fiscal_year: int) -> dict:
+    """資料1: the WG-status table, then each item's result sheet and highlights."""
+    years = list(_year_queryset().active().in_fiscal_year(fiscal_year))
+    next_years = {
+        y.item_id: y
+        for y in ItemYear.objects.in_fiscal_year(fiscal_year + 1).filter(
+            item__in=[y.item_id for y in years]
+        )
+    }
+    return {
+        **wg_status_context(fiscal_year),
+        "sheets": [sheet_for(y, next_years.get(y.item_id)) for y in years],
+    }
+
+
+def plan_context(fiscal_year: int, plan) -> dict:
+    """資料2: the selected items of a fiscal year, new items' proposals, other issues."""
+    years = list(
+        ItemYear.objects.active()
+        .in_fiscal_year(fiscal_year)
+        .select_related("item", "proposal")
+        .prefetch_related(
+            Prefetch(
+                "item__proposals",
+                queryset=ItemProposer.objects.select_related("organization"),
+            ),
+            Prefetch(
+                "item__responsibilities",
+                queryset=ItemDepartment.objects.select_related("organization"),
+            ),
+            "item__targets",
+        )
+        .order_by("plan_order", "item__order")
+    )
+    entries = []
+    for y in years:
+        if y.status == ItemYear.Status.CONTINUED:
+            origin = f"{jdates.fiscal_year_short(fiscal_year - 1)}からの継続"
+        else:
+            origin = f"{jdates.fiscal_year_short(fiscal_year)}新規項目"
+        proposal = getattr(y, "proposal", None)
+        entries.append(
+            {
+                "year": y,
+                "item": y.item,
+                "origin": origin,
+                "proposers": [p.organization.name for p in y.item.proposals.all()],
+                "targets": "全市町村"
+                if y.item.targets_all
+                else "、".join(t.name for t in y.item.targets.all()),
+                "divisions": division_names(list(y.item.responsibilities.all())),
+                "proposal": proposal,
+            }
+        )
+    return {
+        "plan": plan,
+        "fiscal_year": fiscal_year,
+        "fiscal_year_label": jdates.fiscal_year_label(fiscal_year),
+        "fiscal_year_short": jdates.fiscal_year_short(fiscal_year),
+        "entries": entries,
+    }
+
+
+def meeting_schedule_text(meeting: Meeting, *, current_year: int) -> str:
+    """``※新型コロナワクチン接種に関する臨時会議（対面+WEB）``, ``第2回本部会議の開催（WEB）``."""
+    fmt = meeting.get_format_display()
+    if meeting.kind == Meeting.Kind.ESTABLISHMENT:
+        return f"{meeting.headquarters.name}会議設置"
+    if meeting.kind == Meeting.Kind.EXTRAORDINARY:
+        return f"※{meeting.topic}臨時会議（{fmt}）"
+    prefix = (
+        f"{jdates.fiscal_year_short(meeting.fiscal_year).removesuffix('年度')} "
+        if meeting.fiscal_year > current_year
+        else ""
+    )
+    text = f"{prefix}第{meeting.number}回本部会議の開催"
+    if meeting.format != Meeting.Format.IN_PERSON:
+        text += f"（{fmt}）"
+    return text
+
+
+def schedule_context(user, *, years: list[int], current_year: int) -> dict:
+    """資料3: meetings of `years`, regular and extraordinary, with planned agendas."""
+    meetings = (
+        Meeting.objects.visible_to(user)
+        .filter(fiscal_year__in=years)
+        .select_related("headquarters")
+        .prefetch_related("agenda_items")
+    )
+    by_year = []
+    for year in years:
+        rows = []
+        for m in sorted(
+            (m for m in meetings if m.fiscal_year == year), key=lambda m: m.sort_date
+        ):
+            agenda = []
+            if m.status == Meeting.Status.PLANNED:
+                top = [a for a in m.agenda_items.all() if a.parent_id is None]
+                agenda = [
+                    f"{CIRCLED[i] if i < len(CIRCLED) else i + 1} {a.display_title}"
+                    for i, a in enumerate(top)
+                ]
+            rows.append(
+                {
+                    "meeting": m,
+                    "when": m.when_short,
+                    "text": meeting_schedule_text(m, current_year=current_year),
+                    "agenda": agenda,
+                    "note": m.note,
+                }
+            )
+        by_year.append(
+            {"year": year, "label": jdates.fiscal_year_label(year), "rows": rows}
+        )
+    return {"years": by_year}

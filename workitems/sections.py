@@ -1,0 +1,108 @@
+"""Section kinds of the packet (資料1–3) and the municipality panel."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from meetings import sections
+from workitems import reports
+from workitems.models import (
+    Agreement,
+    FiscalYearPlan,
+    Measure,
+    Session,
+    WorkItem,
+)
+
+
+def _user(request):
+    return getattr(request, "user", None) or AnonymousUser()
+
+
+@sections.register(
+    "workitems.fy_report", "連携推進項目の取り組み状況（資料1）", landscape=True
+)
+def fy_report(material, *, request=None) -> SafeString:
+    """WG-status table, then each active item's result sheet and highlights."""
+    context = reports.fy_report_context(material.meeting.fiscal_year)
+    context["headquarters"] = material.meeting.headquarters
+    return render_to_string("workitems/sections/fy_report.html", context)
+
+
+@sections.register("workitems.wg_status", "連携推進項目のWG開催状況", landscape=True)
+def wg_status(material, *, request=None) -> SafeString:
+    context = reports.wg_status_context(material.meeting.fiscal_year)
+    context["headquarters"] = material.meeting.headquarters
+    return render_to_string("workitems/sections/wg_status.html", context)
+
+
+@sections.register("workitems.fy_plan", "次年度の協議事項（資料2）")
+def fy_plan(material, *, request=None) -> SafeString:
+    """The next fiscal year's plan: selected items, proposals, other issues."""
+    fy = material.meeting.fiscal_year + 1
+    plan = FiscalYearPlan.objects.filter(fiscal_year=fy).first()
+    context = reports.plan_context(fy, plan)
+    context["headquarters"] = material.meeting.headquarters
+    return render_to_string("workitems/sections/fy_plan.html", context)
+
+
+@sections.register("workitems.schedule", "本部会議の年間スケジュール（資料3）")
+def schedule(material, *, request=None) -> SafeString:
+    """Meetings of the year before, the meeting's year and the next one."""
+    fy = material.meeting.fiscal_year
+    context = reports.schedule_context(
+        _user(request), years=[fy - 1, fy, fy + 1], current_year=fy
+    )
+    context["headquarters"] = material.meeting.headquarters
+    return render_to_string("workitems/sections/schedule.html", context)
+
+
+@sections.register_municipality_panel
+def municipality_panel(request, organization) -> SafeString:
+    """「関係する連携推進項目」: what concerns this municipality."""
+    today = timezone.localdate()
+    proposed = (
+        WorkItem.objects.filter(proposals__organization=organization)
+        .distinct()
+        .prefetch_related("years")
+    )
+    concerning = WorkItem.objects.concerning(organization).prefetch_related(
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.filter(participants=organization),
+            to_attr="joined_measures",
+        ),
+        "years",
+    )
+    agreements = (
+        Agreement.objects.filter(parties=organization)
+        .select_related("item")
+        .prefetch_related("parties")
+    )
+    attended = (
+        Session.objects.filter(participants=organization)
+        .select_related("measure__item")
+        .order_by("date", "approx_month")
+    )
+    ahead = (
+        Session.objects.planned_ahead(today)
+        .filter(measure__item__in=WorkItem.objects.concerning(organization))
+        .select_related("measure__item")
+        .order_by("date", "approx_month")
+    )
+    return render_to_string(
+        "workitems/municipality_panel.html",
+        {
+            "organization": organization,
+            "proposed": proposed,
+            "concerning": concerning,
+            "agreements": agreements,
+            "attended": attended,
+            "ahead": ahead,
+        },
+        request=request,
+    )

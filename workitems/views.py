@@ -1,0 +1,301 @@
+"""Portal pages of cooperation items, plans and the schedule; the iCalendar feed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Max, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from meetings.models import Meeting, Organization, UserProfile
+from onechamber import jdates
+from workitems import reports, services
+from workitems.calendar import FILENAME, build_calendar
+from workitems.models import (
+    Agreement,
+    FiscalYearPlan,
+    ItemDepartment,
+    ItemProposer,
+    ItemYear,
+    Measure,
+    ResultTable,
+    Session,
+    WorkItem,
+)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _fiscal_year_choices() -> list[tuple[str, str]]:
+    years = ItemYear.objects.order_by().values_list("fiscal_year", flat=True).distinct()
+    return [("", _("すべての年度"))] + [
+        (str(y), jdates.fiscal_year_label(y)) for y in sorted(set(years))
+    ]
+
+
+class ItemFilterForm(forms.Form):
+    fy = forms.TypedChoiceField(label=gettext_lazy("年度"), required=False, coerce=int)
+    status = forms.ChoiceField(
+        label=gettext_lazy("状態"),
+        required=False,
+        choices=[("", gettext_lazy("すべて")), *ItemYear.Status.choices],
+    )
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("担当部局"),
+        required=False,
+        queryset=Organization.objects.departments(),
+        empty_label=gettext_lazy("すべての部局"),
+    )
+    municipality = forms.ModelChoiceField(
+        label=gettext_lazy("市町村"),
+        required=False,
+        queryset=Organization.objects.municipalities(),
+        to_field_name="code",
+        empty_label=gettext_lazy("すべての市町村"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fy"].choices = _fiscal_year_choices()
+
+
+def item_list(request):
+    form = ItemFilterForm(request.GET or None)
+    items = WorkItem.objects.for_listing()
+    fy = status = None
+    if form.is_valid():
+        data = form.cleaned_data
+        fy, status = data.get("fy"), data.get("status")
+        if fy and status:
+            items = items.filter(years__fiscal_year=fy, years__status=status)
+        elif fy:
+            items = items.filter(years__fiscal_year=fy)
+        elif status:
+            items = items.filter(years__status=status)
+        if data.get("department"):
+            items = items.for_department(data["department"])
+        if data.get("municipality"):
+            items = items.concerning(data["municipality"])
+        items = items.distinct()
+    rows = []
+    for item in items:
+        responsibilities = list(item.responsibilities.all())
+        years = sorted(item.years.all(), key=lambda y: y.fiscal_year)
+        rows.append(
+            {
+                "item": item,
+                "years": years,
+                "proposers": [p.organization.name for p in item.proposals.all()],
+                "targets": _("全市町村")
+                if item.targets_all
+                else "、".join(t.name for t in item.targets.all()),
+                "departments": reports.department_label(responsibilities),
+                "divisions": reports.division_names(responsibilities),
+            }
+        )
+    return render(
+        request,
+        "workitems/item_list.html",
+        {"form": form, "rows": rows, "fy": fy, "status": status},
+    )
+
+
+def item_detail(request, pk: int):
+    item = get_object_or_404(
+        WorkItem.objects.prefetch_related(
+            Prefetch(
+                "proposals",
+                queryset=ItemProposer.objects.select_related("organization"),
+            ),
+            Prefetch(
+                "responsibilities",
+                queryset=ItemDepartment.objects.select_related("organization"),
+            ),
+            "targets",
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.filter(parent=None)
+                .select_related("department")
+                .prefetch_related(
+                    "participants",
+                    Prefetch(
+                        "children",
+                        queryset=Measure.objects.prefetch_related(
+                            "participants",
+                            Prefetch(
+                                "sessions",
+                                queryset=Session.objects.prefetch_related(
+                                    "participants"
+                                ).order_by("date", "approx_month", "order"),
+                            ),
+                        ),
+                    ),
+                    Prefetch(
+                        "sessions",
+                        queryset=Session.objects.prefetch_related(
+                            "participants"
+                        ).order_by("date", "approx_month", "order"),
+                    ),
+                ),
+                to_attr="top_measures",
+            ),
+            Prefetch(
+                "agreements",
+                queryset=Agreement.objects.select_related("measure").prefetch_related(
+                    "parties"
+                ),
+            ),
+        ),
+        pk=pk,
+    )
+    years = list(
+        ItemYear.objects.filter(item=item)
+        .select_related("merged_into")
+        .prefetch_related(
+            Prefetch(
+                "result_tables",
+                queryset=ResultTable.objects.select_related(
+                    "merged_into"
+                ).prefetch_related("rows"),
+            ),
+            Prefetch("highlights", queryset=reports._highlight_queryset()),
+            "indicators",
+        )
+        .order_by("fiscal_year")
+    )
+    by_fy = {y.fiscal_year: y for y in years}
+    for y in years:
+        y.item = item  # already loaded; keeps sheet_for free of queries
+    sheets = [
+        reports.sheet_for(y, by_fy.get(y.fiscal_year + 1))
+        for y in years
+        if y.status != ItemYear.Status.CONCLUDED
+    ]
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .filter(workitems=item)
+        .select_related("headquarters")
+    )
+    merged_from = WorkItem.objects.filter(
+        years__result_tables__merged_into=item
+    ).distinct()
+    responsibilities = list(item.responsibilities.all())
+    return render(
+        request,
+        "workitems/item_detail.html",
+        {
+            "item": item,
+            "years": years,
+            "sheets": sheets,
+            "proposers": [p.organization for p in item.proposals.all()],
+            "departments": reports.department_label(responsibilities),
+            "divisions": reports.division_names(responsibilities),
+            "meetings": meetings,
+            "merged_from": merged_from,
+        },
+    )
+
+
+def _default_wg_year() -> int | None:
+    return Session.objects.aggregate(fy=Max("fiscal_year"))["fy"]
+
+
+def wg_status(request):
+    fy_text = request.GET.get("fy", "")
+    if fy_text:
+        try:
+            fy = int(fy_text)
+        except ValueError:
+            messages.error(
+                request, _("年度は西暦の数字で指定してください（例：2021）。")
+            )
+            fy = _default_wg_year()
+    else:
+        fy = _default_wg_year()
+    context = reports.wg_status_context(fy) if fy else {"rows": [], "fiscal_year": None}
+    years = sorted(
+        set(Session.objects.order_by().values_list("fiscal_year", flat=True))
+    )
+    context["years"] = [(y, jdates.fiscal_year_label(y)) for y in years]
+    return render(request, "workitems/wg_status.html", context)
+
+
+def plan_detail(request, fiscal_year: int):
+    plan = get_object_or_404(FiscalYearPlan, fiscal_year=fiscal_year)
+    return render(
+        request, "workitems/plan_detail.html", reports.plan_context(fiscal_year, plan)
+    )
+
+
+def _calendar_url(request, profile: UserProfile) -> str:
+    return request.build_absolute_uri(
+        reverse("workitems:schedule_ics") + f"?token={profile.calendar_token}"
+    )
+
+
+def schedule(request):
+    years = sorted(
+        set(
+            Meeting.objects.visible_to(request.user)
+            .order_by()
+            .values_list("fiscal_year", flat=True)
+        )
+    )
+    current = jdates.fiscal_year(_today())
+    context = reports.schedule_context(request.user, years=years, current_year=current)
+    profile, _created = UserProfile.objects.get_or_create(user=request.user)
+    context["calendar_url"] = _calendar_url(request, profile)
+    context["planned_sessions"] = (
+        Session.objects.filter(planned=True)
+        .select_related("measure__item")
+        .order_by("date", "approx_month")
+    )
+    return render(request, "workitems/schedule.html", context)
+
+
+@require_POST
+def reset_calendar_token(request):
+    services.reset_calendar_token(user=request.user)
+    messages.success(
+        request,
+        _("カレンダー購読用のURLを新しくしました。以前のURLは使えなくなります。"),
+    )
+    return redirect("workitems:schedule")
+
+
+@login_not_required
+def schedule_ics(request):
+    """The feed calendar clients fetch without a session: the token names the user."""
+    token = request.GET.get("token", "")
+    if not token:
+        raise Http404
+    profile = (
+        UserProfile.objects.select_related("user")
+        .filter(calendar_token=token, user__is_active=True)
+        .first()
+    )
+    if profile is None:
+        raise Http404
+    meetings = Meeting.objects.visible_to(profile.user).select_related("headquarters")
+    sessions = Session.objects.dated().select_related("measure__item")
+    body = build_calendar(meetings=meetings, sessions=sessions)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{FILENAME}"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+def plan_latest(request):
+    plan = FiscalYearPlan.objects.order_by("-fiscal_year").first()
+    if plan is None:
+        raise Http404
+    return redirect(plan)
