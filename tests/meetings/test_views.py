@@ -177,11 +177,3 @@ def test_meeting_detail_query_count_does_not_grow_with_attendees(
     client.force_login(viewer_user)
     with django_assert_max_num_queries(14):
         client.get(seed.get_absolute_url())
-
-
-def test_municipality_page_query_count(
-    client, seed, viewer_user, django_assert_max_num_queries
-):
-    client.force_login(viewer_user)
-    with django_assert_max_num_queries(12):
-        client.get("/municipalities/162019/")
