@@ -333,7 +333,7 @@ def assemble(
     for number, page in enumerate(writer.pages, start=1):
         _stamp_page_number(writer, page, number, font_ref)
     for entry, first in outline:
-        writer.add_outline_item(entry, first)
+        writer.add_outline_item(title=entry, page_number=first)
     metadata = {"/Title": title, "/Creator": "onechamber"}
     if author:
         metadata["/Author"] = author
