@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -196,7 +198,7 @@ class MeetingAdmin(admin.ModelAdmin):
     def _packet_response(self, meeting: Meeting):
         result = packet.build_packet(meeting)
         return FileResponse(
-            iter([result.pdf]),
+            io.BytesIO(result.pdf),
             content_type="application/pdf",
             as_attachment=True,
             filename=result.filename,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from itertools import groupby
 
 from django.db.models import Prefetch
@@ -245,12 +246,11 @@ def municipality_detail(request, code: str):
 
 def _pdf_response(result: packet.BuildResult) -> HttpResponse:
     response = FileResponse(
-        iter([result.pdf]),
+        io.BytesIO(result.pdf),
         content_type="application/pdf",
         as_attachment=True,
         filename=result.filename,
     )
-    response["Content-Length"] = str(len(result.pdf))
     # Drafts and published packets alike are for signed-in users only.
     response["Cache-Control"] = "private, no-cache"
     response["ETag"] = f'"{result.key}"'
