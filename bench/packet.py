@@ -269,7 +269,7 @@ def main() -> None:
 
     stand_ins = register_stand_ins(Path(args.seed_text))
     groups = sync_groups()
-    user = get_user_model().objects.create_user("bench", password="bench-pw-1")
+    user = get_user_model().objects.create_user("bench")
     user.groups.set([groups["secretariat"]])
     client = Client()
     client.force_login(user)
@@ -283,10 +283,7 @@ def main() -> None:
     rows = {}
     chromium_docs = {}
     for scale in scales:
-        if scale == 1:
-            meeting = seed
-        else:
-            meeting = packet_copy(seed, scale)
+        meeting = seed if scale == 1 else packet_copy(seed, scale)
         url = f"/meetings/{meeting.pk}/packet.pdf"
 
         # Warm the process (pool start, templates, fonts) before measuring.
