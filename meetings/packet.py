@@ -12,6 +12,7 @@ the keys of its parts. Section kinds come from the registry in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -143,6 +144,13 @@ def _clock24(t: dt.time | None) -> str:
     return f"{t.hour}時" + (f"{t.minute}分" if t.minute else "")
 
 
+@functools.lru_cache(maxsize=256)
+def _markdown(text: str):
+    # A pure function of the text, and the packet asks for every material's
+    # HTML on each download to find its cache key.
+    return render_markdown(text)
+
+
 def material_body(material: Material) -> tuple[str, str]:
     """The HTML of a section or text material, or ("", placeholder text)."""
     if material.content == Material.Content.SECTION:
@@ -160,7 +168,7 @@ def material_body(material: Material) -> tuple[str, str]:
                 "この資料は作成中にエラーが発生したため、印刷できませんでした。"
                 "事務局にお知らせください。"
             )
-    body = render_markdown(material.text)
+    body = _markdown(material.text)
     return body, "" if body else _("この資料の内容はまだ登録されていません。")
 
 
@@ -380,7 +388,7 @@ def _build(
         new_rows[key] = stamped
 
     data, page_count = pdf.assemble(
-        [pdf.Piece(pdf=pdfs[p.key], title=p.title) for p in parts],
+        [pdf.Piece(pdf=pdfs[p.key], title=p.title, key=p.key) for p in parts],
         title=title,
         author=author,
     )

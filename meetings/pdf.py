@@ -15,6 +15,7 @@ import mimetypes
 import multiprocessing
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -337,10 +338,38 @@ def _stamp_page_number(writer: PdfWriter, page, number: int, font_ref) -> None:
 
 @dataclass
 class Piece:
-    """One rendered piece of an assembled document, with its outline entry."""
+    """One rendered piece of an assembled document, with its outline entry;
+    `key` names immutable content, so that its parsed form can be reused."""
 
     pdf: bytes
     title: str = ""
+    key: str = ""
+
+
+# Parsing a part is most of the cost of merging: a process keeps the parsed
+# parts it merged last (up to this many bytes of PDF), so that a rebuild after
+# one change parses only the changed part.
+READER_CACHE_BYTES = 48 * 1024 * 1024
+_readers: OrderedDict[str, tuple[PdfReader, int]] = OrderedDict()
+_readers_lock = threading.Lock()
+_merge_lock = threading.Lock()
+
+
+def _reader(piece: Piece) -> PdfReader:
+    if not piece.key:
+        return PdfReader(io.BytesIO(piece.pdf))
+    with _readers_lock:
+        if piece.key in _readers:
+            _readers.move_to_end(piece.key)
+            return _readers[piece.key][0]
+    reader = PdfReader(io.BytesIO(piece.pdf))
+    with _readers_lock:
+        _readers[piece.key] = (reader, len(piece.pdf))
+        total = sum(size for _r, size in _readers.values())
+        while total > READER_CACHE_BYTES and len(_readers) > 1:
+            _key, (_old, size) = _readers.popitem(last=False)
+            total -= size
+    return reader
 
 
 def assemble(
@@ -358,13 +387,15 @@ def assemble(
     )
     font_ref = writer._add_object(font)
     outline = []
-    for piece in pieces:
-        reader = PdfReader(io.BytesIO(piece.pdf))
-        first = len(writer.pages)
-        for source in reader.pages:
-            writer.add_page(source)
-        if piece.title:
-            outline.append((piece.title, first))
+    # Cached readers share their input stream: one merge at a time reads them.
+    with _merge_lock:
+        for piece in pieces:
+            reader = _reader(piece)
+            first = len(writer.pages)
+            for source in reader.pages:
+                writer.add_page(source)
+            if piece.title:
+                outline.append((piece.title, first))
     for number, page in enumerate(writer.pages, start=1):
         _stamp_page_number(writer, page, number, font_ref)
     for entry, first in outline:
