@@ -356,8 +356,16 @@ def _build(
         more = PacketPart.objects.filter(key__in=unknown).values_list("key", "pdf")
         pdfs.update({key: bytes(value) for key, value in more})
     to_render = [p for key, p in html_parts.items() if key not in pdfs]
+    failed: set[str] = set()
     results = pdf.render_many([p.html for p in to_render], roots())
     for part, rendered in zip(to_render, results, strict=True):
+        if rendered is None:
+            # Cached neither as the part nor in the document: the next build
+            # tries again.
+            rendered = pdf.render_html(_failed_html(part), roots())
+            pdfs[part.key] = rendered.pdf
+            failed.add(part.key)
+            continue
         if rendered.refused:
             logger.warning(
                 "packet part %s: refused %d resource(s): %s",
@@ -388,17 +396,39 @@ def _build(
         new_rows[key] = stamped
 
     data, page_count = pdf.assemble(
-        [pdf.Piece(pdf=pdfs[p.key], title=p.title, key=p.key) for p in parts],
+        [
+            pdf.Piece(
+                pdf=pdfs[p.key], title=p.title, key="" if p.key in failed else p.key
+            )
+            for p in parts
+        ],
         title=title,
         author=author,
     )
-    _store(new_rows, doc_key, data, page_count, now, used=[p.key for p in parts])
+    _store(
+        new_rows,
+        None if failed else (doc_key, data, page_count),
+        now,
+        used=[p.key for p in parts],
+    )
     return BuildResult(
         pdf=data,
         filename=filename,
         key=doc_key,
         page_count=page_count,
         rendered=list(new_rows),
+    )
+
+
+def _failed_html(part: Part) -> str:
+    return render_to_string(
+        "print/material.html",
+        {
+            "material": {"title": part.title, "label": ""},
+            "placeholder": _(
+                "この部分は印刷用に組版できませんでした。事務局にお知らせください。"
+            ),
+        },
     )
 
 
@@ -440,9 +470,7 @@ def _use_placeholder(part: Part, problem: str, assets: str) -> None:
 
 def _store(
     rows: dict[str, pdf.Rendered],
-    doc_key: str,
-    data: bytes,
-    page_count: int,
+    document: tuple[str, bytes, int] | None,
     now,
     *,
     used: list[str],
@@ -457,15 +485,17 @@ def _store(
         )
         for key, r in rows.items()
     ]
-    objs.append(
-        PacketPart(
-            key=doc_key,
-            kind=PacketPart.Kind.DOCUMENT,
-            pdf=data,
-            page_count=page_count,
-            used_at=now,
+    if document:
+        doc_key, data, page_count = document
+        objs.append(
+            PacketPart(
+                key=doc_key,
+                kind=PacketPart.Kind.DOCUMENT,
+                pdf=data,
+                page_count=page_count,
+                used_at=now,
+            )
         )
-    )
     with transaction.atomic():
         PacketPart.objects.bulk_create(objs, ignore_conflicts=True)
         PacketPart.objects.filter(

@@ -203,20 +203,33 @@ def shutdown_pool() -> None:
 atexit.register(shutdown_pool)
 
 
-def render_many(documents: Sequence[str], roots: Roots) -> list[Rendered]:
-    """Render HTML documents, in parallel on every core when there are several."""
+def _render_safely(html: str, roots: Roots) -> Rendered | None:
+    """render_html, or None (logged) when WeasyPrint fails on this document."""
+    try:
+        return render_html(html, roots)
+    except Exception:  # one bad part must not stop the packet
+        logger.exception("WeasyPrint could not render a packet part")
+        return None
+
+
+def render_many(documents: Sequence[str], roots: Roots) -> list[Rendered | None]:
+    """Render HTML documents, in parallel on every core when there are several.
+
+    A document WeasyPrint fails on comes back as None, for the caller to
+    replace; the others are rendered all the same.
+    """
     if len(documents) <= 1 or worker_count() == 1:
-        return [render_html(html, roots) for html in documents]
+        return [_render_safely(html, roots) for html in documents]
     # Longest first, so that no core is left with the big one at the end.
     order = sorted(range(len(documents)), key=lambda i: -len(documents[i]))
     try:
         pool = _get_pool(roots)
-        futures = {i: pool.submit(render_html, documents[i], roots) for i in order}
+        futures = {i: pool.submit(_render_safely, documents[i], roots) for i in order}
         return [futures[i].result() for i in range(len(documents))]
-    except BrokenProcessPool:
-        logger.exception("packet render pool broke; rendering in this process")
+    except (BrokenProcessPool, OSError):
+        logger.exception("packet render pool failed; rendering in this process")
         shutdown_pool()
-        return [render_html(html, roots) for html in documents]
+        return [_render_safely(html, roots) for html in documents]
 
 
 class UnreadablePdf(Exception):
