@@ -95,3 +95,18 @@ def test_rotated_upload_page_is_stamped_upright():
     assert (round(result.mediabox.width), round(result.mediabox.height)) == (842, 595)
     text = result.extract_text()
     assert "UPLOADED PAGE 1" in text and "STAMP 1" in text
+
+
+def test_several_parts_render_in_the_process_pool(monkeypatch):
+    monkeypatch.setenv("ONECHAMBER_PACKET_WORKERS", "2")
+    from meetings import packet
+
+    documents = [
+        '<html lang="ja"><body>' + f"<p>第{n}部</p>" * n + "</body></html>"
+        for n in (1, 2, 3)
+    ]
+    results = pdf.render_many(documents, packet.roots())
+    assert pdf._pool is not None
+    assert [r.page_count for r in results] == [1, 1, 1]
+    texts = [PdfReader(io.BytesIO(r.pdf)).pages[0].extract_text() for r in results]
+    assert texts == ["第1部", "第2部\n第2部", "第3部\n第3部\n第3部"]
