@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
-from meetings import resources, services
+from meetings import packet, resources, services
 from meetings.forms import CopyMeetingForm, MaterialForm
 from meetings.models import (
     AgendaItem,
@@ -190,7 +192,7 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ["topic", "venue", "agenda_items__title", "materials__title"]
     list_select_related = ["headquarters"]
     date_hierarchy = "date"
-    actions = ["copy_as_next", "publish"]
+    actions = ["copy_as_next", "publish", "packet_pdf"]
     inlines = [AgendaItemInline, MaterialInline, AttendanceInline]
     readonly_fields = ["published_at", "updated_at"]
     fieldsets = [
@@ -219,6 +221,43 @@ class MeetingAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_materials=Count("materials"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/packet.pdf",
+                self.admin_site.admin_view(self.packet_view),
+                name="meetings_meeting_packet",
+            ),
+            *super().get_urls(),
+        ]
+
+    def packet_view(self, request, object_id):
+        """The packet PDF of one meeting (the button on its change page)."""
+        meeting = self.get_object(request, object_id)
+        if meeting is None or not self.has_view_permission(request, meeting):
+            raise Http404
+        return self._packet_response(meeting)
+
+    def _packet_response(self, meeting: Meeting):
+        result = packet.build_packet(meeting)
+        return FileResponse(
+            io.BytesIO(result.pdf),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=result.filename,
+        )
+
+    @admin.action(description=_("資料一式のPDFを作成（1件）"))
+    def packet_pdf(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request,
+                _("資料一式のPDFを作成する会議を1件だけ選んでください。"),
+                messages.ERROR,
+            )
+            return None
+        return self._packet_response(queryset.select_related("headquarters").get())
 
     @admin.display(description=_("日時"))
     def when(self, obj: Meeting) -> str:

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from meetings import sections
 from meetings.models import Material
+from meetings.pdf import MAX_UPLOAD_PAGES, UnreadablePdf, read_pdf
 from onechamber import jdates
+
+PDF_PROBLEMS = {
+    "not_pdf": _(
+        "PDFファイルではありません。PDF形式で保存したファイルを選んでください。"
+    ),
+    "encrypted": _(
+        "パスワードで保護されたPDFは使えません。保護を外して保存してください。"
+    ),
+    "empty": _("ページのないPDFです。"),
+    "too_many_pages": _(
+        "ページが多すぎます（%(detail)sページ）。%(limit)sページまでにしてください。"
+    ),
+    "bad_page": _("用紙の大きさが正しくないページがあるPDFです。"),
+    "corrupt": _("PDFファイルが壊れているため読み込めません（%(detail)s）。"),
+}
 
 
 def validate_pdf(upload) -> None:
-    """A real, readable, unencrypted PDF within the size limit."""
+    """A real, readable, unencrypted PDF within the size limit, every page of
+    which the packet can print (the same checks as the packet builder)."""
     limit_mb = settings.MATERIAL_MAX_UPLOAD_MB
     if upload.size > limit_mb * 1024 * 1024:
         raise ValidationError(
@@ -25,31 +38,14 @@ def validate_pdf(upload) -> None:
             code="too_large",
             params={"limit": limit_mb},
         )
-    head = upload.read(5)
     upload.seek(0)
-    if head != b"%PDF-":
-        raise ValidationError(
-            _("PDFファイルではありません。PDF形式で保存したファイルを選んでください。"),
-            code="not_pdf",
-        )
     try:
-        reader = PdfReader(io.BytesIO(upload.read()))
-        if reader.is_encrypted:
-            raise ValidationError(
-                _(
-                    "パスワードで保護されたPDFは使えません。保護を外して保存してください。"
-                ),
-                code="encrypted",
-            )
-        if len(reader.pages) == 0:
-            raise ValidationError(_("ページのないPDFです。"), code="empty")
-        for page in reader.pages:
-            page.mediabox  # noqa: B018 - reading each page box proves the page tree parses
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        read_pdf(upload.read())
+    except UnreadablePdf as exc:
         raise ValidationError(
-            _("PDFファイルが壊れているため読み込めません（%(error)s）。"),
-            code="corrupt",
-            params={"error": exc.__class__.__name__},
+            PDF_PROBLEMS[exc.code],
+            code=exc.code,
+            params={"detail": exc.detail, "limit": MAX_UPLOAD_PAGES},
         ) from exc
     finally:
         upload.seek(0)

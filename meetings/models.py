@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onechamber import jdates
@@ -781,3 +782,43 @@ class UserProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class PacketPart(models.Model):
+    """A rendered PDF of the packet, kept in the database so that every server
+    process shares it: a part (front page, material, stamped upload) under the
+    sha256 of what it shows, or an assembled document under the keys of its
+    parts. Rows that nobody used for a while are pruned by the builder."""
+
+    class Kind(models.TextChoices):
+        PART = "part", _("部分")
+        DOCUMENT = "document", _("組み上げたPDF")
+
+    key = models.CharField(
+        _("キー"),
+        max_length=64,
+        unique=True,
+        help_text=_("内容から求めた SHA-256（16進数）。"),
+    )
+    kind = models.CharField(
+        _("種類"), max_length=20, choices=Kind.choices, default=Kind.PART
+    )
+    pdf = models.BinaryField(_("PDF"))
+    page_count = models.PositiveIntegerField(_("ページ数"))
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    used_at = models.DateTimeField(_("最終使用日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("資料PDFのキャッシュ")
+        verbose_name_plural = _("資料PDFのキャッシュ")
+        ordering = ["-used_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["part", "document"]),
+                name="packetpart_kind_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["used_at"], name="packetpart_used_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key[:12]}"

@@ -29,6 +29,18 @@ urlpatterns = [
         {"series": "reference"},
         name="reference_file",
     ),
+    path("meetings/<int:pk>/packet.pdf", views.packet_pdf, name="packet"),
+    path(
+        "meetings/<int:pk>/materials/<int:number>.pdf",
+        views.material_pdf,
+        name="material_pdf",
+    ),
+    path(
+        "meetings/<int:pk>/reference/<int:number>.pdf",
+        views.material_pdf,
+        {"series": "reference"},
+        name="reference_pdf",
+    ),
     path("municipalities/", views.municipality_list, name="municipality_list"),
     path(
         "municipalities/<str:code>/",

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from itertools import groupby
 
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from meetings import sections
+from meetings import packet, sections
 from meetings.models import (
     Attendance,
     Material,
@@ -247,3 +248,29 @@ def municipality_detail(request, code: str):
             "panels": [panel(request, org) for panel in sections.municipality_panels],
         },
     )
+
+
+def _pdf_response(result: packet.BuildResult) -> HttpResponse:
+    response = FileResponse(
+        io.BytesIO(result.pdf),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=result.filename,
+    )
+    # Drafts and published packets alike are for signed-in users only.
+    response["Cache-Control"] = "private, no-cache"
+    response["ETag"] = f'"{result.key}"'
+    return response
+
+
+def packet_pdf(request, pk: int):
+    """The whole packet as one PDF; 「案」 on every page while unpublished."""
+    meeting = get_visible_meeting(request, pk)
+    return _pdf_response(packet.build_packet(meeting))
+
+
+def material_pdf(request, pk: int, number: int, series: str = "main"):
+    """One material alone as a PDF, labelled and numbered as in the packet."""
+    meeting = get_visible_meeting(request, pk)
+    material = _numbered_material(meeting, series, number)
+    return _pdf_response(packet.build_material(meeting, material))

@@ -1,0 +1,425 @@
+"""The PDF engine of the packet: WeasyPrint behind a restricted URL fetcher, a
+process pool to render parts on every core, and pypdf to check, stamp and merge.
+
+Nothing here touches Django or the database, so the pool's worker processes
+can import this module alone; the builder in ``meetings.packet`` decides what
+to render and caches the results.
+"""
+
+from __future__ import annotations
+
+import atexit
+import io
+import logging
+import mimetypes
+import multiprocessing
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+# WeasyPrint reports each step at INFO, from its import on: a server log needs
+# only its warnings.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from pypdf import PdfReader, PdfWriter, Transformation  # noqa: E402
+from pypdf.generic import (  # noqa: E402
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    TextStringObject,
+)
+from weasyprint import CSS, HTML, __version__  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+# Relative URLs in the packet's HTML resolve against this origin, which no
+# network knows (.invalid is reserved); the fetcher maps its /static/ and
+# /media/ paths to files and refuses everything else.
+ORIGIN = "https://packet.invalid/"
+Roots = dict[str, list[str]]
+WEASYPRINT_VERSION = __version__
+
+# Uploaded PDFs longer than this are refused: a packet prints tens of pages.
+MAX_UPLOAD_PAGES = 500
+
+
+class RefusedURL(ValueError):
+    """A resource outside the project's static and media files."""
+
+
+class RestrictedFetcher(URLFetcher):
+    """Serve only files under the given roots, by ``ORIGIN/<root>/<path>`` URLs.
+
+    ``file://``, ``http(s)://`` elsewhere, ``data:`` and paths that leave a root
+    (``../``, encoded or not, or through a symlink) are refused before any
+    file is opened or any request is made.
+    """
+
+    def __init__(self, roots: Roots):
+        super().__init__(allowed_protocols=("https",), allow_redirects=False)
+        self.roots = {name: [Path(p) for p in paths] for name, paths in roots.items()}
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        path = self.resolve(url)
+        if path is None:
+            self.refused.append(url)
+            raise RefusedURL(f"refused: {url[:200]}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+    def resolve(self, url: str) -> Path | None:
+        """The file `url` names, or None when it is not one the packet may read."""
+        if not url.startswith(ORIGIN):
+            return None
+        parts = urlsplit(url)
+        if parts.query or parts.username or parts.password or parts.port:
+            return None
+        segments = unquote(parts.path).split("/")[1:]
+        if len(segments) < 2 or any(
+            s in ("", ".", "..") or "\\" in s for s in segments
+        ):
+            return None
+        return find_file(self.roots, segments[0], "/".join(segments[1:]))
+
+
+def find_file(roots: Roots | dict, root: str, relative: str) -> Path | None:
+    """The first file at `relative` under one of `roots[root]`, never outside it."""
+    for base in roots.get(root, ()):
+        base = Path(base).resolve()
+        candidate = (base / relative).resolve()
+        if candidate.is_relative_to(base) and candidate.is_file():
+            return candidate
+    return None
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    page_count: int
+    refused: list[str] = field(default_factory=list)
+
+
+# The print stylesheet, read from static/ like any other resource.
+STYLESHEET = "css/print.css"
+_stylesheets: dict[tuple, tuple[CSS, FontConfiguration]] = {}
+
+
+def print_stylesheet(roots: Roots) -> tuple[CSS, FontConfiguration]:
+    """The print stylesheet and its fonts, parsed once per process.
+
+    Parsing the stylesheet and loading its two font files is about half the
+    cost of a one-page part; a process keeps them until a file changes.
+    """
+    path = find_file(roots, "static", STYLESHEET)
+    if path is None:
+        raise FileNotFoundError(f"static/{STYLESHEET} is missing")
+    fonts = sorted((path.parent.parent / "fonts").glob("*.[ot]tf"))
+    key = tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in [path, *fonts]
+    ) + (tuple(sorted((k, tuple(v)) for k, v in roots.items())),)
+    if key not in _stylesheets:
+        _stylesheets.clear()
+        font_config = FontConfiguration()
+        css = CSS(
+            url=f"{ORIGIN}static/{STYLESHEET}",
+            url_fetcher=RestrictedFetcher(roots),
+            font_config=font_config,
+        )
+        _stylesheets[key] = (css, font_config)
+    return _stylesheets[key]
+
+
+def render_html(html: str, roots: Roots) -> Rendered:
+    """One HTML document as PDF bytes (runs in a pool worker or in-process),
+    styled by the print stylesheet."""
+    css, font_config = print_stylesheet(roots)
+    fetcher = RestrictedFetcher(roots)
+    document = HTML(string=html, base_url=ORIGIN, url_fetcher=fetcher).render(
+        stylesheets=[css], font_config=font_config
+    )
+    pdf = document.write_pdf()
+    return Rendered(pdf=pdf, page_count=len(document.pages), refused=fetcher.refused)
+
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def worker_count() -> int:
+    """How many processes render at once: one per core this process may use,
+    or ONECHAMBER_PACKET_WORKERS (1 renders in the calling process only)."""
+    configured = os.environ.get("ONECHAMBER_PACKET_WORKERS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _warm(roots: Roots) -> None:
+    # Load Pango, fontconfig and the bundled font once per worker.
+    render_html('<html lang="ja"><p>資料</p></html>', roots)
+
+
+def _get_pool(roots: Roots) -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            # forkserver: workers start from a clean process that has imported
+            # only this module, never from a copy of a server process with
+            # open database connections and threads.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__])
+            _pool = ProcessPoolExecutor(
+                max_workers=worker_count(),
+                mp_context=context,
+                initializer=_warm,
+                initargs=(roots,),
+            )
+        return _pool
+
+
+def shutdown_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(wait=True, cancel_futures=True)
+            _pool = None
+
+
+atexit.register(shutdown_pool)
+
+
+def _render_safely(html: str, roots: Roots) -> Rendered | None:
+    """render_html, or None (logged) when WeasyPrint fails on this document."""
+    try:
+        return render_html(html, roots)
+    except Exception:  # one bad part must not stop the packet
+        logger.exception("WeasyPrint could not render a packet part")
+        return None
+
+
+def render_many(documents: Sequence[str], roots: Roots) -> list[Rendered | None]:
+    """Render HTML documents, in parallel on every core when there are several.
+
+    A document WeasyPrint fails on comes back as None, for the caller to
+    replace; the others are rendered all the same.
+    """
+    if len(documents) <= 1 or worker_count() == 1:
+        return [_render_safely(html, roots) for html in documents]
+    # Longest first, so that no core is left with the big one at the end.
+    order = sorted(range(len(documents)), key=lambda i: -len(documents[i]))
+    try:
+        pool = _get_pool(roots)
+        futures = {i: pool.submit(_render_safely, documents[i], roots) for i in order}
+        return [futures[i].result() for i in range(len(documents))]
+    except (BrokenProcessPool, OSError):
+        logger.exception("packet render pool failed; rendering in this process")
+        shutdown_pool()
+        return [_render_safely(html, roots) for html in documents]
+
+
+class UnreadablePdf(Exception):
+    """An uploaded file that cannot go into the packet, and why (a code)."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(code, detail)
+        self.code = code
+        self.detail = detail
+
+
+def read_pdf(data: bytes, *, max_pages: int = MAX_UPLOAD_PAGES) -> PdfReader:
+    """A parsed, unencrypted PDF whose every page has a box and readable content.
+
+    Raises UnreadablePdf with code not_pdf, encrypted, empty, too_many_pages,
+    bad_page or corrupt.
+    """
+    if not data.startswith(b"%PDF-"):
+        raise UnreadablePdf("not_pdf")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise UnreadablePdf("encrypted")
+        count = len(reader.pages)
+        if count == 0:
+            raise UnreadablePdf("empty")
+        if count > max_pages:
+            raise UnreadablePdf("too_many_pages", str(count))
+        for page in reader.pages:
+            box = page.cropbox
+            if not (0 < box.width < 15000 and 0 < box.height < 15000):
+                raise UnreadablePdf("bad_page")
+            _ = page.rotation
+            page.get_contents()  # decodes the content streams
+    except UnreadablePdf:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on broken files
+        raise UnreadablePdf("corrupt", exc.__class__.__name__) from exc
+    return reader
+
+
+def page_size(page) -> tuple[float, float]:
+    """Width and height of a page as seen, in points, rotation applied."""
+    box = page.cropbox
+    width, height = float(box.width), float(box.height)
+    return (height, width) if page.rotation % 180 else (width, height)
+
+
+def stamp_pages(data: bytes, overlays: dict[tuple[float, float], bytes]) -> Rendered:
+    """Lay each page of the PDF `data` under the overlay made for its size."""
+    reader = read_pdf(data)
+    overlay_pages = {
+        size: PdfReader(io.BytesIO(pdf)).pages[0] for size, pdf in overlays.items()
+    }
+    writer = PdfWriter()
+    for source in reader.pages:
+        size = page_size(source)
+        page = writer.add_page(source)
+        if page.rotation:
+            page.transfer_rotation_to_content()
+        box = page.cropbox
+        page.merge_transformed_page(
+            overlay_pages[rounded(size)],
+            Transformation().translate(float(box.left), float(box.bottom)),
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return Rendered(pdf=out.getvalue(), page_count=len(reader.pages))
+
+
+def rounded(size: tuple[float, float]) -> tuple[float, float]:
+    return (round(size[0], 1), round(size[1], 1))
+
+
+# Page numbers are digits in Helvetica, one of the 14 fonts every PDF reader
+# has, so stamping them needs no font embedded and no WeasyPrint.
+_HELVETICA_WIDTHS = {"-": 333, " ": 278, "/": 278, **dict.fromkeys("0123456789", 556)}
+PAGE_NUMBER_FONT = NameObject("/OCPageNo")
+PAGE_NUMBER_SIZE = 9
+# Baseline of the number above the foot of the page (points; 8 mm).
+PAGE_NUMBER_BASELINE = 22.7
+
+
+def page_number_text(number: int) -> str:
+    return f"- {number} -"
+
+
+def _stamp_page_number(writer: PdfWriter, page, number: int, font_ref) -> None:
+    text = page_number_text(number)
+    box = page.cropbox
+    width = sum(_HELVETICA_WIDTHS[c] for c in text) * PAGE_NUMBER_SIZE / 1000
+    x = float(box.left) + (float(box.width) - width) / 2
+    y = float(box.bottom) + PAGE_NUMBER_BASELINE
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else DictionaryObject()
+    fonts = resources.get("/Font")
+    fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+    fonts[PAGE_NUMBER_FONT] = font_ref
+    resources[NameObject("/Font")] = fonts
+    page[NameObject("/Resources")] = resources
+    before = DecodedStreamObject()
+    before.set_data(b"q\n")
+    after = DecodedStreamObject()
+    after.set_data(
+        (
+            f"\nQ\nq 0 g BT {PAGE_NUMBER_FONT} {PAGE_NUMBER_SIZE} Tf "
+            f"{x:.2f} {y:.2f} Td ({text}) Tj ET Q\n"
+        ).encode("ascii")
+    )
+    contents = page.get("/Contents")
+    existing = []
+    if contents is not None:
+        resolved = contents.get_object()
+        existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
+    page[NameObject("/Contents")] = ArrayObject(
+        [writer._add_object(before), *existing, writer._add_object(after)]
+    )
+
+
+@dataclass
+class Piece:
+    """One rendered piece of an assembled document, with its outline entry;
+    `key` names immutable content, so that its parsed form can be reused."""
+
+    pdf: bytes
+    title: str = ""
+    key: str = ""
+
+
+# Parsing a part is most of the cost of merging: a process keeps the parsed
+# parts it merged last (up to this many bytes of PDF), so that a rebuild after
+# one change parses only the changed part.
+READER_CACHE_BYTES = 48 * 1024 * 1024
+_readers: OrderedDict[str, tuple[PdfReader, int]] = OrderedDict()
+_readers_lock = threading.Lock()
+_merge_lock = threading.Lock()
+
+
+def _reader(piece: Piece) -> PdfReader:
+    if not piece.key:
+        return PdfReader(io.BytesIO(piece.pdf))
+    with _readers_lock:
+        if piece.key in _readers:
+            _readers.move_to_end(piece.key)
+            return _readers[piece.key][0]
+    reader = PdfReader(io.BytesIO(piece.pdf))
+    with _readers_lock:
+        _readers[piece.key] = (reader, len(piece.pdf))
+        total = sum(size for _r, size in _readers.values())
+        while total > READER_CACHE_BYTES and len(_readers) > 1:
+            _key, (_old, size) = _readers.popitem(last=False)
+            total -= size
+    return reader
+
+
+def assemble(
+    pieces: Sequence[Piece], *, title: str, lang: str = "ja", author: str = ""
+) -> tuple[bytes, int]:
+    """Merge pieces in order; number every page at its foot; outline; metadata."""
+    writer = PdfWriter()
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    font_ref = writer._add_object(font)
+    outline = []
+    # Cached readers share their input stream: one merge at a time reads them.
+    with _merge_lock:
+        for piece in pieces:
+            reader = _reader(piece)
+            first = len(writer.pages)
+            for source in reader.pages:
+                writer.add_page(source)
+            if piece.title:
+                outline.append((piece.title, first))
+    for number, page in enumerate(writer.pages, start=1):
+        _stamp_page_number(writer, page, number, font_ref)
+    for entry, first in outline:
+        writer.add_outline_item(title=entry, page_number=first)
+    metadata = {"/Title": title, "/Creator": "onechamber"}
+    if author:
+        metadata["/Author"] = author
+    writer.add_metadata(metadata)
+    writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
+    writer.page_mode = "/UseOutlines"
+    writer.create_viewer_preferences().display_doctitle = True
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), len(writer.pages)

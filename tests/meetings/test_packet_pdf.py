@@ -1,0 +1,112 @@
+"""The PDF engine on its own: checks on uploads, merging, numbering, stamping."""
+
+import io
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from meetings import pdf
+from tests.meetings.factories import make_corrupt_pdf_bytes, make_pdf_bytes
+
+
+def test_read_pdf_accepts_a_good_file():
+    assert len(pdf.read_pdf(make_pdf_bytes(pages=3)).pages) == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"GIF89a", "not_pdf"),
+        (b"", "not_pdf"),
+        (make_corrupt_pdf_bytes(), "corrupt"),
+        (make_pdf_bytes(pages=1)[:-300], "corrupt"),
+    ],
+)
+def test_read_pdf_names_what_is_wrong(data, code):
+    with pytest.raises(pdf.UnreadablePdf) as error:
+        pdf.read_pdf(data)
+    assert error.value.code == code
+
+
+def test_read_pdf_refuses_too_many_pages():
+    with pytest.raises(pdf.UnreadablePdf) as error:
+        pdf.read_pdf(make_pdf_bytes(pages=4), max_pages=3)
+    assert (error.value.code, error.value.detail) == ("too_many_pages", "4")
+
+
+def test_assemble_numbers_pages_and_outlines_pieces():
+    data, count = pdf.assemble(
+        [
+            pdf.Piece(pdf=make_pdf_bytes(pages=2, text="ALPHA"), title="最初"),
+            pdf.Piece(pdf=make_pdf_bytes(pages=3, text="BETA"), title="次"),
+        ],
+        title="会議の資料",
+    )
+    reader = PdfReader(io.BytesIO(data))
+    assert count == len(reader.pages) == 5
+    texts = [p.extract_text() for p in reader.pages]
+    assert texts == [
+        "ALPHA 1\n- 1 -",
+        "ALPHA 2\n- 2 -",
+        "BETA 1\n- 3 -",
+        "BETA 2\n- 4 -",
+        "BETA 3\n- 5 -",
+    ]
+    assert [
+        (o.title, reader.get_destination_page_number(o)) for o in reader.outline
+    ] == [
+        ("最初", 0),
+        ("次", 2),
+    ]
+    assert reader.metadata.title == "会議の資料"
+    assert reader.root_object["/Lang"] == "ja"
+    assert reader.page_mode == "/UseOutlines"
+
+
+def test_page_number_is_centred_at_the_foot_of_landscape_pages():
+    data, _count = pdf.assemble(
+        [pdf.Piece(pdf=make_pdf_bytes(pages=1, size=(842, 595)))], title="横"
+    )
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    positions = []
+    page.extract_text(
+        visitor_text=lambda text, cm, tm, font, size: (
+            positions.append((text, tm[4:])) if "-" in text else None
+        )
+    )
+    (text, (x, y)), *_ = positions
+    width = (333 + 278 + 556 + 278 + 333) * 9 / 1000
+    assert text == "- 1 -"
+    assert (round(x, 1), round(y, 1)) == (round((842 - width) / 2, 1), 22.7)
+
+
+def test_rotated_upload_page_is_stamped_upright():
+    writer = PdfWriter(clone_from=io.BytesIO(make_pdf_bytes(pages=1)))
+    writer.pages[0].rotation = 90
+    out = io.BytesIO()
+    writer.write(out)
+    rotated = out.getvalue()
+    page = pdf.read_pdf(rotated).pages[0]
+    assert pdf.page_size(page) == (842, 595)
+    overlay = make_pdf_bytes(pages=1, text="STAMP", size=(842, 595))
+    stamped = pdf.stamp_pages(rotated, {(842.0, 595.0): overlay})
+    result = PdfReader(io.BytesIO(stamped.pdf)).pages[0]
+    assert result.rotation == 0
+    assert (round(result.mediabox.width), round(result.mediabox.height)) == (842, 595)
+    text = result.extract_text()
+    assert "UPLOADED PAGE 1" in text and "STAMP 1" in text
+
+
+def test_several_parts_render_in_the_process_pool(monkeypatch):
+    monkeypatch.setenv("ONECHAMBER_PACKET_WORKERS", "2")
+    from meetings import packet
+
+    documents = [
+        '<html lang="ja"><body>' + f"<p>第{n}部</p>" * n + "</body></html>"
+        for n in (1, 2, 3)
+    ]
+    results = pdf.render_many(documents, packet.roots())
+    assert pdf._pool is not None
+    assert [r.page_count for r in results] == [1, 1, 1]
+    texts = [PdfReader(io.BytesIO(r.pdf)).pages[0].extract_text() for r in results]
+    assert texts == ["第1部", "第2部\n第2部", "第3部\n第3部\n第3部"]
