@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from meetings.models import (
     AgendaItem,
@@ -19,6 +23,25 @@ from meetings.models import (
     UserProfile,
 )
 from onechamber.roles import sync_groups
+from vaccination.models import (
+    IntervalRule,
+    MunicipalRuleDate,
+    Notice,
+    TargetGroup,
+    Venue,
+    VenueDate,
+    VenuePlan,
+)
+from workitems.models import (
+    ItemDepartment,
+    ItemProposer,
+    ItemYear,
+    Measure,
+    ResultRow,
+    ResultTable,
+    Session,
+    WorkItem,
+)
 
 
 def make_organization(
@@ -187,3 +210,222 @@ def make_user(
     user.groups.set([groups[role]])
     UserProfile.objects.create(user=user, organization=organization)
     return user
+
+
+# Uploaded PDF materials.
+
+
+def make_pdf_bytes(
+    *, pages: int = 2, text: str = "UPLOADED PAGE", size=(595, 842)
+) -> bytes:
+    """A PDF whose page n (from 1) reads "<text> n" in Helvetica."""
+    writer = PdfWriter()
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
+    for n in range(1, pages + 1):
+        page = writer.add_blank_page(width=size[0], height=size[1])
+        stream = DecodedStreamObject()
+        stream.set_data(f"BT /F1 14 Tf 72 400 Td ({text} {n}) Tj ET".encode())
+        page[NameObject("/Contents")] = writer._add_object(stream)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def make_pdf_file(*, name: str = "upload.pdf", **kwargs) -> ContentFile:
+    return ContentFile(make_pdf_bytes(**kwargs), name=name)
+
+
+def make_corrupt_pdf_bytes() -> bytes:
+    """Starts like a PDF, then garbage: no xref, no pages."""
+    return (
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nendobj\ngarbage\x00\xff"
+    )
+
+
+# Cooperation items.
+
+
+def make_item(
+    *,
+    name: str = "テストの連携項目",
+    proposers: list[Organization] = (),
+    departments: list[Organization] = (),
+    lead: Organization | None = None,
+    order: int = 0,
+) -> WorkItem:
+    item = WorkItem.objects.create(name=name, order=order)
+    for n, org in enumerate(proposers, start=1):
+        ItemProposer.objects.create(item=item, organization=org, order=n)
+    for n, org in enumerate(departments, start=1):
+        ItemDepartment.objects.create(
+            item=item, organization=org, order=n, is_lead=org == lead
+        )
+    return item
+
+
+def make_department(*, name: str = "テスト部", parent: Organization | None = None):
+    return make_organization(name=name, kind="department", parent=parent)
+
+
+def make_item_year(
+    *, item: WorkItem, fiscal_year: int = 2021, status: str = "new", **extra
+) -> ItemYear:
+    return ItemYear.objects.create(
+        item=item, fiscal_year=fiscal_year, status=status, **extra
+    )
+
+
+def make_measure(
+    *,
+    item: WorkItem,
+    name: str = "テストの施策",
+    code: str = "",
+    order: int = 1,
+    parent: Measure | None = None,
+    department: Organization | None = None,
+) -> Measure:
+    return Measure.objects.create(
+        item=item,
+        name=name,
+        code=code,
+        order=order,
+        parent=parent,
+        department=department,
+    )
+
+
+def make_session(
+    *,
+    measure: Measure,
+    fiscal_year: int = 2021,
+    order: int = 1,
+    date: dt.date | None = dt.date(2021, 5, 14),
+    approx_month: dt.date | None = None,
+    planned: bool = False,
+    name: str = "",
+    topic: str = "",
+    note: str = "",
+    kind: str = "wg",
+    participants: list[Organization] = (),
+) -> Session:
+    session = Session.objects.create(
+        measure=measure,
+        fiscal_year=fiscal_year,
+        order=order,
+        date=date,
+        approx_month=approx_month,
+        planned=planned,
+        name=name,
+        topic=topic,
+        note=note,
+        kind=kind,
+    )
+    session.participants.set(participants)
+    return session
+
+
+def make_result_row(
+    *,
+    item_year: ItemYear,
+    label: str = "①テストの取り組み",
+    results: str = "・成果",
+    next_steps: str = "・次年度",
+    heading: str = "",
+) -> ResultRow:
+    table, _ = ResultTable.objects.get_or_create(
+        item_year=item_year,
+        order=1,
+        defaults={
+            "results_heading": "令和3年度の取り組み成果",
+            "next_heading": "令和4年度以降の取り組み",
+        },
+    )
+    return ResultRow.objects.create(
+        table=table,
+        order=table.rows.count() + 1,
+        heading=heading,
+        label=label,
+        results=results,
+        next_steps=next_steps,
+    )
+
+
+# Booster interval rules and venues.
+
+
+def make_notice(
+    *,
+    date: dt.date = dt.date(2021, 11, 16),
+    title: str = "テストの事務連絡",
+    text: str = "",
+    summary: str = "",
+) -> Notice:
+    notice, _ = Notice.objects.get_or_create(
+        date=date, title=title, defaults={"text": text, "summary": summary}
+    )
+    return notice
+
+
+def make_group(
+    *, code: str = "elderly", name: str = "一般高齢者", order: int = 0
+) -> TargetGroup:
+    group, _ = TargetGroup.objects.get_or_create(
+        code=code, defaults={"name": name, "order": order}
+    )
+    return group
+
+
+def make_rule(
+    *,
+    group: TargetGroup | None = None,
+    interval_months: int = 8,
+    effective_from: dt.date = dt.date(2021, 12, 1),
+    effective_to: dt.date | None = None,
+    notice: Notice | None = None,
+    kind: str = IntervalRule.Kind.RECOMMENDED,
+    condition: str = "",
+) -> IntervalRule:
+    return IntervalRule.objects.create(
+        group=group or make_group(),
+        interval_months=interval_months,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        notice=notice or make_notice(),
+        kind=kind,
+        condition=condition,
+    )
+
+
+def make_municipal_date(
+    *, rule: IntervalRule, organization: Organization, effective_from: dt.date
+) -> MunicipalRuleDate:
+    return MunicipalRuleDate.objects.create(
+        rule=rule, organization=organization, effective_from=effective_from
+    )
+
+
+def make_venue_date(
+    *,
+    plan_title: str = "テストの日程",
+    venue_name: str = "テスト会場",
+    date: dt.date = dt.date(2022, 2, 11),
+    added: bool = False,
+) -> VenueDate:
+    plan, _ = VenuePlan.objects.get_or_create(
+        title=plan_title, defaults={"opening_date": date}
+    )
+    venue, _ = Venue.objects.get_or_create(
+        name=venue_name, defaults={"area": "県東部会場"}
+    )
+    return VenueDate.objects.create(plan=plan, venue=venue, date=date, added=added)

@@ -1,11 +1,9 @@
 import datetime as dt
-import io
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pypdf import PdfWriter
 
 from meetings.models import Material, Meeting, Organization
 from tests import factories
@@ -21,15 +19,6 @@ MODELS = [
     "attendance",
     "material",
 ]
-
-
-def _pdf_bytes(pages: int = 2) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -184,7 +173,9 @@ def _material_post(meeting, **fields):
 def test_uploaded_pdf_material_is_saved(client, secretariat_user):
     meeting = factories.make_meeting()
     client.force_login(secretariat_user)
-    upload = SimpleUploadedFile("a.pdf", _pdf_bytes(), content_type="application/pdf")
+    upload = SimpleUploadedFile(
+        "a.pdf", factories.make_pdf_bytes(), content_type="application/pdf"
+    )
     response = client.post(
         reverse("admin:meetings_meeting_change", args=[meeting.pk]),
         _material_post(meeting, **{"materials-0-file": upload}),
@@ -225,7 +216,9 @@ def test_pdf_over_the_size_limit_is_refused(client, secretariat_user, settings):
     settings.MATERIAL_MAX_UPLOAD_MB = 0
     meeting = factories.make_meeting()
     client.force_login(secretariat_user)
-    upload = SimpleUploadedFile("a.pdf", _pdf_bytes(), content_type="application/pdf")
+    upload = SimpleUploadedFile(
+        "a.pdf", factories.make_pdf_bytes(), content_type="application/pdf"
+    )
     response = client.post(
         reverse("admin:meetings_meeting_change", args=[meeting.pk]),
         _material_post(meeting, **{"materials-0-file": upload}),

@@ -7,8 +7,8 @@ from pypdf import PdfReader
 
 from meetings import packet
 from meetings.models import Material, PacketPart, number_materials
+from tests.factories import make_corrupt_pdf_bytes, make_pdf_file
 from tests.meetings.conftest import TEST_KIND
-from tests.meetings.factories import make_corrupt_pdf_bytes, make_pdf_file
 
 pytestmark = pytest.mark.django_db
 

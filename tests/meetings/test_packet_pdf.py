@@ -6,7 +6,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from meetings import pdf
-from tests.meetings.factories import make_corrupt_pdf_bytes, make_pdf_bytes
+from tests.factories import make_corrupt_pdf_bytes, make_pdf_bytes
 
 
 def test_read_pdf_accepts_a_good_file():

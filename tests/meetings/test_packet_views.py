@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from meetings.forms import MaterialForm
 from meetings.models import Material
 from tests import factories
-from tests.meetings.factories import make_corrupt_pdf_bytes, make_pdf_bytes
+from tests.factories import make_corrupt_pdf_bytes, make_pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_municipality
-from tests.vaccination.factories import make_group, make_notice, make_rule
+from tests.factories import make_group, make_municipality, make_notice, make_rule
 from vaccination.models import (
     GridCell,
     GridColumn,
@@ -301,7 +300,7 @@ def test_admin_rejects_a_grid_column_not_on_the_first(client, secretariat_user):
 
 
 def test_admin_rejects_a_duplicate_venue_date(client, secretariat_user):
-    from tests.vaccination.factories import make_venue_date
+    from tests.factories import make_venue_date
 
     existing = make_venue_date()
     client.force_login(secretariat_user)

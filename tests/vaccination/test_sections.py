@@ -70,8 +70,7 @@ def test_municipality_page_shows_its_own_rule_dates(
 ):
     import datetime as dt
 
-    from tests.factories import make_municipality
-    from tests.vaccination.factories import make_municipal_date
+    from tests.factories import make_municipal_date, make_municipality
     from vaccination.models import IntervalRule
 
     toyama = make_municipality(name="富山市", code="162019")

@@ -7,8 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.factories import make_municipality
-from tests.vaccination.factories import make_municipal_date
+from tests.factories import make_municipal_date, make_municipality
 from vaccination import services
 from vaccination.models import IntervalRule, TargetGroup
 

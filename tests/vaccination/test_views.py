@@ -79,7 +79,7 @@ def test_venues_page_marks_added_dates_and_weekends(
 
 
 def test_venues_page_names_a_public_holiday(client, viewer_user):
-    from tests.vaccination.factories import make_venue_date
+    from tests.factories import make_venue_date
 
     make_venue_date(date=__import__("datetime").date(2022, 2, 11), added=True)
     client.force_login(viewer_user)
@@ -151,8 +151,7 @@ def test_eligibility_form_uses_the_municipality_date(
 ):
     import datetime as dt
 
-    from tests.factories import make_municipality
-    from tests.vaccination.factories import make_municipal_date
+    from tests.factories import make_municipal_date, make_municipality
     from vaccination.models import IntervalRule
 
     toyama = make_municipality(name="富山市", code="162019")
@@ -201,8 +200,7 @@ def test_api_general_public_valid_from(client, vaccination_data, viewer_user):
 def test_api_with_municipality(client, vaccination_data, viewer_user):
     import datetime as dt
 
-    from tests.factories import make_municipality
-    from tests.vaccination.factories import make_municipal_date
+    from tests.factories import make_municipal_date, make_municipality
     from vaccination.models import IntervalRule
 
     toyama = make_municipality(name="富山市", code="162019")
@@ -277,7 +275,7 @@ def test_api_rejects_bad_input_with_400_and_errors(
 
 
 def test_api_rejects_a_group_without_rules(client, db, viewer_user):
-    from tests.vaccination.factories import make_group
+    from tests.factories import make_group
 
     make_group(code="none", name="規則のない区分")
     client.force_login(viewer_user)

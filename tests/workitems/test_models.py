@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tests import factories
-from tests.workitems.factories import (
+from tests.factories import (
     make_department,
     make_item,
     make_item_year,

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests import factories
-from tests.workitems.factories import (
+from tests.factories import (
     make_item,
     make_item_year,
     make_measure,

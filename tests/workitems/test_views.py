@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.workitems.factories import make_item, make_item_year
+from tests.factories import make_item, make_item_year
 from workitems.models import WorkItem
 
 pytestmark = pytest.mark.django_db
