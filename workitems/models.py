@@ -33,6 +33,21 @@ def nested_lines(text: str) -> list[dict]:
     return tree
 
 
+def organization_prefetches(prefix: str = "") -> list[models.Prefetch]:
+    """Prefetches of an item's proposers and departments with their organisations;
+    `prefix` is the path to the item (``"item__"`` from an ItemYear)."""
+    return [
+        models.Prefetch(
+            f"{prefix}proposals",
+            queryset=ItemProposer.objects.select_related("organization"),
+        ),
+        models.Prefetch(
+            f"{prefix}responsibilities",
+            queryset=ItemDepartment.objects.select_related("organization"),
+        ),
+    ]
+
+
 class WorkItemQuerySet(models.QuerySet):
     def active_in(self, year: int) -> WorkItemQuerySet:
         """Items discussed in fiscal year `year` (new or continued that year)."""
@@ -62,18 +77,8 @@ class WorkItemQuerySet(models.QuerySet):
         ).distinct()
 
     def for_listing(self) -> WorkItemQuerySet:
-        return self.prefetch_related(
-            models.Prefetch(
-                "proposals",
-                queryset=ItemProposer.objects.select_related("organization"),
-            ),
-            models.Prefetch(
-                "responsibilities",
-                queryset=ItemDepartment.objects.select_related("organization"),
-            ),
-            "targets",
-            "years",
-        )
+        """With proposers, departments, targets and years, as lists show them."""
+        return self.prefetch_related(*organization_prefetches(), "targets", "years")
 
 
 class WorkItem(models.Model):

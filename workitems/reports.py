@@ -18,13 +18,12 @@ from onechamber import jdates
 from workitems.models import (
     Highlight,
     Indicator,
-    ItemDepartment,
-    ItemProposer,
     ItemYear,
     Measure,
     ResultTable,
     Session,
     WorkItem,
+    organization_prefetches,
 )
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮"
@@ -213,23 +212,10 @@ def indicator_phrase(indicator: Indicator) -> str:
 # --- Queries -------------------------------------------------------------------
 
 
-def _item_prefetches() -> list:
-    return [
-        Prefetch(
-            "proposals",
-            queryset=ItemProposer.objects.select_related("organization"),
-        ),
-        Prefetch(
-            "responsibilities",
-            queryset=ItemDepartment.objects.select_related("organization"),
-        ),
-    ]
-
-
 def wg_status_context(fiscal_year: int) -> dict:
     """The first table of 資料1: each active item, its WG divisions and sessions."""
     items = WorkItem.objects.active_in(fiscal_year).prefetch_related(
-        *_item_prefetches(),
+        *organization_prefetches(),
         Prefetch(
             "measures",
             queryset=Measure.objects.filter(parent=None)
@@ -341,14 +327,7 @@ def decorate_highlight_indicator(indicator: Indicator) -> Indicator:
 
 def _year_queryset():
     return ItemYear.objects.select_related("item", "merged_into").prefetch_related(
-        Prefetch(
-            "item__proposals",
-            queryset=ItemProposer.objects.select_related("organization"),
-        ),
-        Prefetch(
-            "item__responsibilities",
-            queryset=ItemDepartment.objects.select_related("organization"),
-        ),
+        *organization_prefetches("item__"),
         Prefetch(
             "result_tables",
             queryset=ResultTable.objects.select_related("merged_into").prefetch_related(
@@ -382,14 +361,7 @@ def plan_context(fiscal_year: int, plan) -> dict:
         .in_fiscal_year(fiscal_year)
         .select_related("item", "proposal")
         .prefetch_related(
-            Prefetch(
-                "item__proposals",
-                queryset=ItemProposer.objects.select_related("organization"),
-            ),
-            Prefetch(
-                "item__responsibilities",
-                queryset=ItemDepartment.objects.select_related("organization"),
-            ),
+            *organization_prefetches("item__"),
             "item__targets",
         )
         .order_by("plan_order", "item__order")

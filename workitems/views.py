@@ -21,13 +21,12 @@ from workitems.calendar import FILENAME, build_calendar
 from workitems.models import (
     Agreement,
     FiscalYearPlan,
-    ItemDepartment,
-    ItemProposer,
     ItemYear,
     Measure,
     ResultTable,
     Session,
     WorkItem,
+    organization_prefetches,
 )
 
 
@@ -112,14 +111,7 @@ def item_list(request):
 def item_detail(request, pk: int):
     item = get_object_or_404(
         WorkItem.objects.prefetch_related(
-            Prefetch(
-                "proposals",
-                queryset=ItemProposer.objects.select_related("organization"),
-            ),
-            Prefetch(
-                "responsibilities",
-                queryset=ItemDepartment.objects.select_related("organization"),
-            ),
+            *organization_prefetches(),
             "targets",
             Prefetch(
                 "measures",
