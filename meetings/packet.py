@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from meetings import pdf, sections
@@ -173,13 +174,19 @@ def material_body(material: Material) -> tuple[str, str]:
 
 
 def material_html(
-    material: Material, *, draft: bool, placeholder: str = ""
+    material: Material,
+    *,
+    draft: bool,
+    placeholder: str = "",
+    body: str | None = None,
+    continued: bool = False,
 ) -> tuple[str, bool]:
-    """The print HTML of a material (or of its placeholder) and whether it is landscape."""
-    body = ""
+    """The print HTML of a material, or of `body` (one run of it), or of its
+    placeholder; and whether it prints landscape."""
     landscape = False
     if not placeholder:
-        body, placeholder = material_body(material)
+        if body is None:
+            body, placeholder = material_body(material)
         kind = sections.registry.get(material.section_kind)
         landscape = bool(
             body and material.content == Material.Content.SECTION and kind.landscape
@@ -191,7 +198,8 @@ def material_html(
             "label": material.label,
             "draft": draft,
             "landscape": landscape,
-            "body": body,
+            "body": body or "",
+            "continued": continued,
             "placeholder": placeholder,
         },
     )
@@ -210,23 +218,44 @@ def _upload_key(material: Material, *, label: str, draft: bool, assets: str) -> 
     return _key("upload", assets, name, stamp, label, "draft" if draft else "final")
 
 
-def material_part(material: Material, *, draft: bool, assets: str) -> Part:
+def material_parts(material: Material, *, draft: bool, assets: str) -> list[Part]:
+    """The parts of one material: an uploaded PDF, or its HTML split where the
+    section marks a page break (each run rendered and cached on its own)."""
     title = f"{material.label}　{material.title}"
     if material.content == Material.Content.PDF and material.file:
-        return Part(
-            title=title,
-            key=_upload_key(material, label=material.label, draft=draft, assets=assets),
-            upload=Upload(material=material, label=material.label, draft=draft),
-        )
+        return [
+            Part(
+                title=title,
+                key=_upload_key(
+                    material, label=material.label, draft=draft, assets=assets
+                ),
+                upload=Upload(material=material, label=material.label, draft=draft),
+            )
+        ]
     if material.content == Material.Content.PDF:
         html, _landscape = material_html(
             material,
             draft=draft,
             placeholder=_("PDFファイルはまだ登録されていません。"),
         )
-    else:
-        html, _landscape = material_html(material, draft=draft)
-    return Part(title=title, key=_key("html", assets, html), html=html)
+        return [Part(title=title, key=_key("html", assets, html), html=html)]
+    body, placeholder = material_body(material)
+    # The runs are pieces of HTML the section or Markdown renderer made safe.
+    runs = [
+        mark_safe(run)  # noqa: S308
+        for run in body.split(sections.PAGE_BREAK)
+        if run.strip()
+    ] or [""]
+    parts = []
+    for n, run in enumerate(runs):
+        html, _landscape = material_html(
+            material, draft=draft, placeholder=placeholder, body=run, continued=n > 0
+        )
+        # Only the first run carries the outline entry.
+        parts.append(
+            Part(title="" if n else title, key=_key("html", assets, html), html=html)
+        )
+    return parts
 
 
 def packet_parts(meeting: Meeting, *, draft: bool, assets: str) -> list[Part]:
@@ -235,9 +264,8 @@ def packet_parts(meeting: Meeting, *, draft: bool, assets: str) -> list[Part]:
 
     context = meeting_context(meeting)
     parts = front_parts(context, draft=draft, assets=assets)
-    parts += [
-        material_part(m, draft=draft, assets=assets) for m in context["materials"]
-    ]
+    for material in context["materials"]:
+        parts += material_parts(material, draft=draft, assets=assets)
     return parts
 
 
@@ -276,9 +304,8 @@ def build_material(meeting: Meeting, material: Material) -> BuildResult:
     """One material alone (`material` numbered by ``number_materials``)."""
     draft = is_draft(meeting)
     assets = asset_version()
-    part = material_part(material, draft=draft, assets=assets)
     return _build(
-        [part],
+        material_parts(material, draft=draft, assets=assets),
         title=f"{meeting.name} {material.label}" + ("（案）" if draft else ""),
         filename=_filename(meeting, material.label, draft=draft),
         author=_author(meeting),

@@ -25,6 +25,12 @@ class SectionKind:
 
 registry: dict[str, SectionKind] = {}
 
+# A section may mark where its printed form starts a new page (between the WG
+# table and each item's sheet, say): the packet prints each run between marks
+# as a part of its own, so long sections render on several cores at once.
+# Browsers ignore it, being a comment.
+PAGE_BREAK = "<!-- onechamber:page-break -->"
+
 
 def register(
     key: str, label: str, *, landscape: bool = False

@@ -278,3 +278,42 @@ def test_part_weasyprint_cannot_render_prints_a_placeholder(unprintable_section)
     assert "この部分は印刷用に組版できませんでした。" in texts[4].replace("\n", "")
     # Nothing of the failure is cached: the next build tries again.
     assert not packet.build_packet(meeting).from_cache
+
+
+def test_seed_packet_prints_every_generated_section_of_the_seed(seed):
+    """With the workitems and vaccination sections the apps register."""
+    result = packet.build_packet(seed)
+    reader = PdfReader(io.BytesIO(result.pdf))
+    texts = [page.extract_text().replace("\n", "") for page in reader.pages]
+    whole = "".join(texts)
+    for needle in [
+        "連携項目名 (提案市町村)",  # 資料1: the WG table
+        "2/17、4/19、9/7",
+        "4/28、8/10、11/24(訓練)、2/4予定",
+        "クマ等による人身被害防止対策の推進",  # 資料1: a results table
+        "22.7%",  # 資料1: an indicator
+        "農林水産物等の輸出促進に向けた連携・強化",  # 資料2
+        "R4.5月中旬",  # 資料3
+        "県東部会場",  # 資料4: venues
+        "厚生労働省健康局健康課予防接種室",  # 資料4: notices
+    ]:
+        assert needle in whole, needle
+    # Long sections print in several parts (rendered in parallel), but each
+    # material keeps one outline entry.
+    assert len(result.rendered) > len(reader.outline) == 9
+
+
+def test_edit_inside_one_item_sheet_renders_only_that_sheets_part(seed):
+    from workitems.models import ResultRow
+
+    packet.build_packet(seed)
+    row = ResultRow.objects.filter(
+        table__item_year__item__name__contains="防災"
+    ).first()
+    row.results += "\n追記：訓練の記録を共有"
+    row.save()
+    edited = packet.build_packet(seed)
+    assert len(edited.rendered) == 1
+    assert "追記：訓練の記録を共有" in "".join(
+        t.replace("\n", "") for t in page_texts(edited.pdf)
+    )
