@@ -793,6 +793,7 @@ class PacketPart(models.Model):
     class Kind(models.TextChoices):
         PART = "part", _("部分")
         DOCUMENT = "document", _("組み上げたPDF")
+        ALIAS = "alias", _("組み上げたPDFへの参照")
 
     key = models.CharField(
         _("キー"),
@@ -803,8 +804,14 @@ class PacketPart(models.Model):
     kind = models.CharField(
         _("種類"), max_length=20, choices=Kind.choices, default=Kind.PART
     )
-    pdf = models.BinaryField(_("PDF"))
-    page_count = models.PositiveIntegerField(_("ページ数"))
+    pdf = models.BinaryField(_("PDF"), blank=True, default=b"")
+    page_count = models.PositiveIntegerField(_("ページ数"), default=0)
+    document_key = models.CharField(
+        _("参照先のキー"),
+        max_length=64,
+        blank=True,
+        help_text=_("参照のとき、組み上げたPDFのキー。"),
+    )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     used_at = models.DateTimeField(_("最終使用日時"), default=timezone.now)
 
@@ -814,11 +821,32 @@ class PacketPart(models.Model):
         ordering = ["-used_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["part", "document"]),
+                condition=Q(kind__in=["part", "document", "alias"]),
                 name="packetpart_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="alias", document_key__regex=r"^[0-9a-f]{64}$")
+                | (~Q(kind="alias") & Q(document_key="")),
+                name="packetpart_alias_points_to_a_document",
             ),
         ]
         indexes = [models.Index(fields=["used_at"], name="packetpart_used_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.key[:12]}"
+
+
+class ContentVersion(models.Model):
+    """A number that grows with every write to the portal's data, so that a packet
+    already built can be found without rendering its HTML again (see
+    meetings/packet.py). One row."""
+
+    number = models.PositiveBigIntegerField(_("版"), default=0)
+
+    class Meta:
+        verbose_name = _("データの版")
+        verbose_name_plural = _("データの版")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return str(self.number)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from meetings import pdf, sections
+from meetings import pdf, sections, versioning
 from meetings.models import Material, Meeting, PacketPart
 from meetings.text import render_markdown
 from onechamber import jdates
@@ -289,27 +289,85 @@ def build_packet(meeting: Meeting) -> BuildResult:
     """The whole packet of `meeting`, from the cache when nothing changed."""
     draft = is_draft(meeting)
     assets = asset_version()
+    filename = _filename(meeting, _("資料一式"), draft=draft)
+    alias = _alias_key("packet", meeting.pk, draft, assets)
+    if found := _by_alias(alias, filename):
+        return found
     parts = packet_parts(meeting, draft=draft, assets=assets)
     title = meeting.name + ("（案）" if draft else "")
-    return _build(
+    result = _build(
         parts,
         title=title,
-        filename=_filename(meeting, _("資料一式"), draft=draft),
+        filename=filename,
         author=_author(meeting),
         assets=assets,
     )
+    _remember(alias, result)
+    return result
 
 
 def build_material(meeting: Meeting, material: Material) -> BuildResult:
     """One material alone (`material` numbered by ``number_materials``)."""
     draft = is_draft(meeting)
     assets = asset_version()
-    return _build(
+    filename = _filename(meeting, material.label, draft=draft)
+    alias = _alias_key("material", material.pk, material.label, draft, assets)
+    if found := _by_alias(alias, filename):
+        return found
+    result = _build(
         material_parts(material, draft=draft, assets=assets),
         title=f"{meeting.name} {material.label}" + ("（案）" if draft else ""),
-        filename=_filename(meeting, material.label, draft=draft),
+        filename=filename,
         author=_author(meeting),
         assets=assets,
+    )
+    _remember(alias, result)
+    return result
+
+
+def _alias_key(*what) -> str:
+    # Read before the HTML is rendered: a write during the build moves the
+    # version on, and the next download renders again.
+    return _key(
+        "alias",
+        str(versioning.current()),
+        versioning.code_version(),
+        *(str(w) for w in what),
+    )
+
+
+def _by_alias(alias: str, filename: str) -> BuildResult | None:
+    """The document built at this content version, without rendering any HTML."""
+    document = (
+        PacketPart.objects.filter(
+            kind=PacketPart.Kind.DOCUMENT,
+            key__in=PacketPart.objects.filter(
+                key=alias, kind=PacketPart.Kind.ALIAS
+            ).values("document_key"),
+        )
+        .values_list("key", "pdf", "page_count")
+        .first()
+    )
+    if document is None:
+        return None
+    key, data, page_count = document
+    return BuildResult(
+        pdf=bytes(data),
+        filename=filename,
+        key=key,
+        page_count=page_count,
+        from_cache=True,
+    )
+
+
+def _remember(alias: str, result: BuildResult) -> None:
+    if not PacketPart.objects.filter(
+        key=result.key, kind=PacketPart.Kind.DOCUMENT
+    ).exists():
+        return  # a part failed: nothing stored to point at
+    PacketPart.objects.bulk_create(
+        [PacketPart(key=alias, kind=PacketPart.Kind.ALIAS, document_key=result.key)],
+        ignore_conflicts=True,
     )
 
 

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from meetings import versioning
 from onechamber.roles import sync_groups
 
 
@@ -23,4 +24,6 @@ class Command(BaseCommand):
             if find_spec(config.name) and find_spec(name):
                 import_module(name).load()
                 self.stdout.write(f"loaded {name}")
+        # Seeds write in bulk too, which sends no signal.
+        versioning.bump()
         self.stdout.write(self.style.SUCCESS("seed loaded"))
