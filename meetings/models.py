@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -313,7 +314,12 @@ class Meeting(models.Model):
         related_name="meetings",
     )
     fiscal_year = models.PositiveSmallIntegerField(
-        _("年度"), help_text=_("西暦で、年度の始まる年（令和3年度は 2021）。")
+        _("年度"),
+        validators=[
+            MinValueValidator(jdates.MIN_YEAR),
+            MaxValueValidator(jdates.MAX_YEAR - 1),
+        ],
+        help_text=_("西暦で、年度の始まる年（令和3年度は 2021）。"),
     )
     number = models.PositiveSmallIntegerField(
         _("回"),

@@ -27,6 +27,9 @@ ERAS: tuple[Era, ...] = (
     Era("明治", "M", dt.date(1873, 1, 1)),
 )
 WEEKDAYS = "月火水木金土日"
+# Years a person may type: the portal's records are of this era and the next.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
 PARTS_OF_MONTH = {1: "上旬", 2: "中旬", 3: "下旬"}
 # First day of each part of a month, for ordering approximate dates.
 PART_FIRST_DAY = {0: 1, 1: 1, 2: 11, 3: 21}
@@ -196,6 +199,10 @@ def parse_date(text: str) -> dt.date:
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(
+            f"{year}年は扱えません。{MIN_YEAR}年から{MAX_YEAR}年までの日付を入力してください。"
+        )
     try:
         return dt.date(year, month, day)
     except ValueError:

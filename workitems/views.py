@@ -206,6 +206,8 @@ def wg_status(request):
     if fy_text:
         try:
             fy = int(fy_text)
+            if not jdates.MIN_YEAR <= fy <= jdates.MAX_YEAR:
+                raise ValueError(fy_text)
         except ValueError:
             messages.error(
                 request, _("年度は西暦の数字で指定してください（例：2021）。")

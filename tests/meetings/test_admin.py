@@ -307,3 +307,15 @@ def test_meeting_change_page_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(26):
         response = client.get(reverse("admin:meetings_meeting_change", args=[seed.pk]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("new_date", ["0001-01-01", "9999-12-31"])
+def test_copy_action_refuses_dates_outside_the_portals_years(
+    client, seed, secretariat_user, new_date
+):
+    client.force_login(secretariat_user)
+    count = Meeting.objects.count()
+    response = _action(client, "copy_as_next", seed, apply="1", new_date=new_date)
+    assert response.status_code == 200
+    assert "1900年から2100年までの日付を入力してください。" in response.content.decode()
+    assert Meeting.objects.count() == count

@@ -231,3 +231,15 @@ def test_items_are_listed_once_when_several_filters_match(client, seed, viewer_u
     names = [r["item"].name for r in response.context["rows"]]
     assert len(names) == len(set(names))
     assert WorkItem.objects.count() == 6
+
+
+@pytest.mark.parametrize("fy", ["99999", "-1", "99999999999999999999999"])
+def test_wg_status_with_a_year_out_of_range_shows_a_message(
+    client, seed, viewer_user, fy
+):
+    client.force_login(viewer_user)
+    response = client.get(reverse("workitems:wg_status"), {"fy": fy})
+    assert response.status_code == 200
+    assert (
+        "年度は西暦の数字で指定してください（例：2021）。" in response.content.decode()
+    )
