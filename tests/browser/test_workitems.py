@@ -1,0 +1,71 @@
+"""End to end, in Chromium: a mayor's office follows a cooperation item's WG
+sessions; a department edits its own results and cannot reach another's."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_meetings import log_in
+from workitems.models import ResultRow, WorkItem
+
+pytestmark = pytest.mark.browser
+
+BOUSAI = "防災・危機管理体制の連携・強化"
+
+
+def test_viewer_opens_an_item_and_reads_its_wg_timeline(new_page, seed, viewer_user):
+    page = new_page()
+    page.goto("/accounts/login/")
+    log_in(page, username="toyama")
+    page.get_by_role("navigation").get_by_role("link", name="連携推進項目").click()
+    page.wait_for_url("**/items/")
+    page.get_by_role("link", name=BOUSAI).first.click()
+    item = WorkItem.objects.get(name=BOUSAI)
+    page.wait_for_url(f"**/items/{item.pk}/")
+
+    assert page.locator("h1").inner_text().startswith(BOUSAI)
+    assert page.get_by_test_id("proposers").inner_text() == "富山市、高岡市、砺波市"
+    timelines = page.get_by_test_id("timeline")
+    assert timelines.count() == 4
+    first = timelines.nth(0).locator("li").all_inner_texts()
+    assert first[0].startswith("令和3年2月19日")
+    assert any("防災担当課長会議" in line for line in first)
+    # ③ 災害廃棄物: the session planned for 2/4 is marked 予定.
+    planned = timelines.nth(2).locator("li.planned")
+    assert planned.count() == 1
+    assert "予定" in planned.inner_text()
+    assert "2月4日" in planned.inner_text()
+
+
+def test_department_edits_its_own_result_row_and_cannot_reach_anothers(
+    new_page, seed, department_user
+):
+    own = ResultRow.objects.filter(
+        table__item_year__item__name="自治体行政のデジタル化"
+    ).first()
+    other = ResultRow.objects.filter(
+        table__item_year__item__name="有害鳥獣の市町村による連携捕獲の推進"
+    ).first()
+    page = new_page()
+    page.goto("/admin/")
+    log_in(page, username="kousei")
+
+    page.goto("/admin/workitems/resultrow/")
+    listed = page.locator("#result_list tbody tr").all_inner_texts()
+    assert listed
+    assert not any("有害鳥獣" in row for row in listed)
+
+    page.goto(f"/admin/workitems/resultrow/{own.pk}/change/")
+    page.locator("textarea[name=results]").fill("・(2月)部局が更新した成果")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("ul.messagelist li.success")).to_be_visible()
+    own.refresh_from_db()
+    assert own.results == "・(2月)部局が更新した成果"
+
+    page.goto(f"/admin/workitems/resultrow/{other.pk}/change/")
+    assert page.url.endswith("/admin/")
+    assert page.locator("textarea[name=results]").count() == 0
+    before = other.results
+    other.refresh_from_db()
+    assert other.results == before
