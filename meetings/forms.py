@@ -87,17 +87,26 @@ class MaterialForm(forms.ModelForm):
 
 
 class JapaneseDateField(forms.DateField):
-    """A date typed as 2022-05-19, 2022/5/19, 令和4年5月19日 or R4.5.19."""
+    """A date typed as 2022-05-19, 2022/5/19, 令和4年5月19日 or R4.5.19, in the
+    years the portal holds meetings of."""
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         if hasattr(value, "year"):
-            return value
-        try:
-            return jdates.parse_date(str(value))
-        except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid") from exc
+            day = value
+        else:
+            try:
+                day = jdates.parse_date(str(value))
+            except ValueError as exc:
+                raise ValidationError(str(exc), code="invalid") from exc
+        if not jdates.MIN_YEAR <= day.year < jdates.MAX_YEAR:
+            raise ValidationError(
+                _("%(min)s年から%(max)s年までの日付を入力してください。"),
+                code="out_of_range",
+                params={"min": jdates.MIN_YEAR, "max": jdates.MAX_YEAR - 1},
+            )
+        return day
 
 
 class CopyMeetingForm(forms.Form):

@@ -199,10 +199,6 @@ def parse_date(text: str) -> dt.date:
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date:
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(
-            f"{year}年は扱えません。{MIN_YEAR}年から{MAX_YEAR}年までの日付を入力してください。"
-        )
     try:
         return dt.date(year, month, day)
     except ValueError:

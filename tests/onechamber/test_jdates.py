@@ -151,13 +151,3 @@ def test_parse_date_rejects_impossible_dates_with_a_message(text, message):
 def test_parse_date_rejects_text_that_is_not_a_date():
     with pytest.raises(ValueError, match="日付の形式が読み取れません"):
         jdates.parse_date("来週の木曜")
-
-
-@pytest.mark.parametrize(
-    "text", ["0001-01-01", "9999-12-31", "1899/12/31", "2101-01-01"]
-)
-def test_parse_date_refuses_years_outside_the_portals_range(text):
-    with pytest.raises(
-        ValueError, match="1900年から2100年までの日付を入力してください"
-    ):
-        jdates.parse_date(text)
