@@ -30,6 +30,7 @@ from meetings.models import (
     Tenure,
     UserProfile,
 )
+from onechamber.admin_actions import apply_each
 
 admin.site.site_header = _("onechamber 管理画面")
 admin.site.site_title = _("onechamber 管理")
@@ -322,27 +323,20 @@ class MeetingAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("選んだ会議を公開"))
     def publish(self, request, queryset):
-        published = 0
-        for meeting in queryset:
-            try:
-                services.publish_meeting(meeting=meeting)
-            except ValidationError as exc:
-                self.message_user(
-                    request, f"{meeting}: {' '.join(exc.messages)}", messages.ERROR
-                )
-            else:
-                published += 1
-        if published:
-            self.message_user(
-                request,
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda meeting: services.publish_meeting(meeting=meeting),
+            lambda n: (
                 ngettext(
                     "%(count)d件の会議を公開しました。",
                     "%(count)d件の会議を公開しました。",
-                    published,
+                    n,
                 )
-                % {"count": published},
-                messages.SUCCESS,
-            )
+                % {"count": n}
+            ),
+        )
 
 
 @admin.register(Attendance)

@@ -7,10 +7,7 @@ running it twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
-
-from django.conf import settings
 
 from meetings.models import (
     AgendaItem,
@@ -23,18 +20,14 @@ from meetings.models import (
     Position,
     Tenure,
 )
+from onechamber.fixtures import fixture_path, read_fixture
 
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "meetings.toml"
-
-
-def read(path: Path = FIXTURE) -> dict:
-    with path.open("rb") as f:
-        return tomllib.load(f)
+FIXTURE = fixture_path("meetings")
 
 
 def load(*, path: Path = FIXTURE) -> Meeting:
     """Load organisations, people, the schedule and the seed meeting; return it."""
-    data = read(path)
+    data = read_fixture(path)
     orgs = _load_organizations(data["organizations"])
     hq_data = data["headquarters"]
     hq, _ = Headquarters.objects.update_or_create(

@@ -6,11 +6,9 @@ running it twice changes nothing.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
-from django.conf import settings
-
+from onechamber.fixtures import fixture_path, read_fixture
 from vaccination.models import (
     GridCell,
     GridColumn,
@@ -24,17 +22,12 @@ from vaccination.models import (
     VenuePlan,
 )
 
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "vaccination.toml"
-
-
-def read(path: Path = FIXTURE) -> dict:
-    with path.open("rb") as f:
-        return tomllib.load(f)
+FIXTURE = fixture_path("vaccination")
 
 
 def load(*, path: Path = FIXTURE) -> None:
     """Load groups, notices, rules, venues, the grid and the quoted texts."""
-    data = read(path)
+    data = read_fixture(path)
     groups = _load_groups(data["groups"])
     notices = _load_notices(data["notices"])
     _load_rules(data["rules"], groups, notices)

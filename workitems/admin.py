@@ -4,8 +4,8 @@ querysets, the choices of related records and the save path all enforce it."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
+from onechamber.admin_actions import apply_each
 from onechamber.roles import is_department, is_secretariat, user_organization
 from workitems import resources, services
 from workitems.models import (
@@ -278,29 +279,22 @@ class WorkItemAdmin(ScopedModelAdmin):
 
 
 def _roll_over(model_admin, request, item_years) -> None:
-    done = 0
-    for item_year in item_years:
-        if not in_scope(item_year, request):
-            raise PermissionDenied
-        try:
-            services.roll_over_item(item_year=item_year)
-        except ValidationError as exc:
-            model_admin.message_user(
-                request, f"{item_year.item}: {' '.join(exc.messages)}", messages.ERROR
-            )
-        else:
-            done += 1
-    if done:
-        model_admin.message_user(
-            request,
+    if not all(in_scope(item_year, request) for item_year in item_years):
+        raise PermissionDenied
+    apply_each(
+        model_admin,
+        request,
+        item_years,
+        lambda item_year: services.roll_over_item(item_year=item_year),
+        lambda n: (
             ngettext(
                 "%(count)d件の項目を次年度に引き継ぎました。",
                 "%(count)d件の項目を次年度に引き継ぎました。",
-                done,
+                n,
             )
-            % {"count": done},
-            messages.SUCCESS,
-        )
+            % {"count": n}
+        ),
+    )
 
 
 class ResultTableInline(DepartmentScopedMixin, admin.StackedInline):

@@ -6,13 +6,11 @@ rows a list no longer names are removed, so running it twice changes nothing.
 
 from __future__ import annotations
 
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
-
 from meetings.models import Meeting, Organization
+from onechamber.fixtures import fixture_path, read_fixture
 from workitems.models import (
     Agreement,
     FiscalYearPlan,
@@ -30,12 +28,7 @@ from workitems.models import (
     WorkItem,
 )
 
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "workitems.toml"
-
-
-def read(path: Path = FIXTURE) -> dict:
-    with path.open("rb") as f:
-        return tomllib.load(f)
+FIXTURE = fixture_path("workitems")
 
 
 def load(*, path: Path = FIXTURE) -> list[str]:
@@ -43,7 +36,7 @@ def load(*, path: Path = FIXTURE) -> list[str]:
 
     Returns the notes written on import (proposers that differ between pages).
     """
-    data = read(path)
+    data = read_fixture(path)
     orgs = _Orgs()
     notes: list[str] = []
     items = {}
