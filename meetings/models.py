@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from onechamber import jdates
 from onechamber.codes import is_valid_code
+from onechamber.models import ApproximateDate
+from onechamber.tenancy import ScopedQuerySet
 
 
 def validate_local_government_code(value: str) -> None:
@@ -30,16 +32,7 @@ def validate_local_government_code(value: str) -> None:
         )
 
 
-class PartOfMonth(models.IntegerChoices):
-    """上旬・中旬・下旬, for dates planned only to part of a month."""
-
-    WHOLE = 0, _("（月のみ）")
-    EARLY = 1, _("上旬")
-    MIDDLE = 2, _("中旬")
-    LATE = 3, _("下旬")
-
-
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(ScopedQuerySet):
     MUNICIPAL_KINDS = ("city", "town", "village")
 
     def municipalities(self) -> OrganizationQuerySet:
@@ -56,6 +49,8 @@ class OrganizationQuerySet(models.QuerySet):
 
 
 class Organization(models.Model):
+    headquarters_path = "headquarters"
+
     class Kind(models.TextChoices):
         PREFECTURE = "prefecture", _("都道府県")
         CITY = "city", _("市")
@@ -66,6 +61,12 @@ class Organization(models.Model):
         DIVISION = "division", _("課・室")
         OTHER = "other", _("その他")
 
+    headquarters = models.ForeignKey(
+        "Headquarters",
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="organizations",
+    )
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(
         _("略称"),
@@ -116,13 +117,15 @@ class Organization(models.Model):
                 name="organization_kind_valid",
             ),
             models.UniqueConstraint(
-                fields=["code"],
+                fields=["headquarters", "code"],
                 condition=~Q(code=""),
                 name="organization_code_unique",
                 violation_error_message=_("この団体コードは既に登録されています。"),
             ),
             models.UniqueConstraint(
-                fields=["name", "kind"], name="organization_name_kind_unique"
+                fields=["headquarters", "name", "kind"],
+                name="organization_name_kind_unique",
+                violation_error_message=_("同じ名称・種別の組織が既にあります。"),
             ),
         ]
 
@@ -142,10 +145,20 @@ class Organization(models.Model):
 
 
 class Person(models.Model):
+    headquarters_path = "headquarters"
+
+    headquarters = models.ForeignKey(
+        "Headquarters",
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
     name = models.CharField(
         _("氏名"), max_length=60, help_text=_("姓と名の間に全角または半角スペース。")
     )
     kana = models.CharField(_("ふりがな"), max_length=80, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("人物")
@@ -156,7 +169,7 @@ class Person(models.Model):
         return self.name
 
 
-class PositionQuerySet(models.QuerySet):
+class PositionQuerySet(ScopedQuerySet):
     def with_current_holder(self, today) -> PositionQuerySet:
         """Positions with `current_tenures` prefetched: the terms in force on `today`."""
         return self.prefetch_related(
@@ -169,6 +182,8 @@ class PositionQuerySet(models.QuerySet):
 
 
 class Position(models.Model):
+    headquarters_path = "organization__headquarters"
+
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("組織"),
@@ -191,7 +206,7 @@ class Position(models.Model):
         return self.title
 
 
-class TenureQuerySet(models.QuerySet):
+class TenureQuerySet(ScopedQuerySet):
     def in_force(self, day) -> TenureQuerySet:
         """Terms that have begun by `day` and not ended before it."""
         return self.filter(Q(start__isnull=True) | Q(start__lte=day)).filter(
@@ -200,6 +215,8 @@ class TenureQuerySet(models.QuerySet):
 
 
 class Tenure(models.Model):
+    headquarters_path = "position__organization__headquarters"
+
     position = models.ForeignKey(
         Position, verbose_name=_("職"), on_delete=models.CASCADE, related_name="tenures"
     )
@@ -232,7 +249,10 @@ class Tenure(models.Model):
 
 
 class Headquarters(models.Model):
-    """A coordination headquarters whose meetings the portal holds."""
+    """A coordination headquarters whose meetings the portal holds: the tenant
+    every top-level record belongs to."""
+
+    headquarters_path = "pk"
 
     name = models.CharField(
         _("名称"), max_length=100, help_text=_("例：「ワンチームとやま」連携推進本部")
@@ -241,7 +261,10 @@ class Headquarters(models.Model):
         Organization,
         verbose_name=_("設置団体"),
         on_delete=models.PROTECT,
-        related_name="headquarters",
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("本部を置く団体（例：富山県）。本部の組織から選びます。"),
     )
     secretariat = models.ForeignKey(
         Organization,
@@ -252,6 +275,8 @@ class Headquarters(models.Model):
         related_name="+",
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("本部")
         verbose_name_plural = _("本部")
@@ -261,16 +286,18 @@ class Headquarters(models.Model):
         return self.name
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(ScopedQuerySet):
     def in_fiscal_year(self, year: int) -> MeetingQuerySet:
         """Meetings held or planned in fiscal year `year` (April to March)."""
         return self.filter(fiscal_year=year)
 
     def visible_to(self, user) -> MeetingQuerySet:
-        """Everything for the secretariat and staff; published meetings for others."""
-        from onechamber.roles import is_secretariat
-
-        return self if is_secretariat(user) else self.filter(published=True)
+        """The meetings of the user's headquarters that the user may see: all of
+        them with the permission to see unpublished meetings, else the published."""
+        mine = self.for_headquarters(headquarters_of(user))
+        if user.has_perm("meetings.view_unpublished_meeting"):
+            return mine
+        return mine.filter(published=True)
 
     def upcoming(self, today) -> MeetingQuerySet:
         """Meetings not cancelled and not yet held as of `today`, soonest first."""
@@ -290,7 +317,9 @@ class MeetingQuerySet(models.QuerySet):
         return self.prefetch_related("agenda_items__materials", "materials__department")
 
 
-class Meeting(models.Model):
+class Meeting(ApproximateDate):
+    headquarters_path = "headquarters"
+
     class Kind(models.TextChoices):
         REGULAR = "regular", _("本部会議")
         EXTRAORDINARY = "extraordinary", _("臨時会議")
@@ -316,8 +345,8 @@ class Meeting(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(
         _("年度"),
         validators=[
-            MinValueValidator(jdates.MIN_YEAR),
-            MaxValueValidator(jdates.MAX_YEAR - 1),
+            MinValueValidator(settings.ONECHAMBER_MIN_YEAR),
+            MaxValueValidator(settings.ONECHAMBER_MAX_YEAR),
         ],
         help_text=_("西暦で、年度の始まる年（令和3年度は 2021）。"),
     )
@@ -338,16 +367,6 @@ class Meeting(models.Model):
     )
     format = models.CharField(
         _("開催形式"), max_length=20, choices=Format.choices, default=Format.IN_PERSON
-    )
-    date = models.DateField(_("開催日"), null=True, blank=True)
-    approx_month = models.DateField(
-        _("開催予定月"),
-        null=True,
-        blank=True,
-        help_text=_("日が決まっていないとき、その月の1日を入力。"),
-    )
-    approx_part = models.PositiveSmallIntegerField(
-        _("旬"), choices=PartOfMonth.choices, default=PartOfMonth.WHOLE
     )
     start_time = models.TimeField(_("開始時刻"), null=True, blank=True)
     end_time = models.TimeField(_("終了時刻"), null=True, blank=True)
@@ -378,7 +397,11 @@ class Meeting(models.Model):
         verbose_name = _("会議")
         verbose_name_plural = _("会議")
         ordering = [Coalesce("date", "approx_month").asc(), "approx_part", "start_time"]
+        permissions = [
+            ("view_unpublished_meeting", _("未公開の会議を見る")),
+        ]
         constraints = [
+            *ApproximateDate.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(kind__in=["regular", "extraordinary", "establishment"]),
                 name="meeting_kind_valid",
@@ -390,18 +413,6 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["planned", "scheduled", "held", "cancelled"]),
                 name="meeting_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(approx_part__in=[0, 1, 2, 3]),
-                name="meeting_approx_part_valid",
-            ),
-            models.CheckConstraint(
-                condition=(Q(date__isnull=False) & Q(approx_month__isnull=True))
-                | (Q(date__isnull=True) & Q(approx_month__isnull=False)),
-                name="meeting_date_xor_approximate",
-                violation_error_message=_(
-                    "開催日か開催予定月のどちらか一方を入力してください。"
-                ),
             ),
             models.UniqueConstraint(
                 fields=["headquarters", "fiscal_year", "number"],
@@ -425,6 +436,7 @@ class Meeting(models.Model):
         return reverse("meetings:meeting_detail", args=[self.pk])
 
     def clean(self) -> None:
+        super().clean()
         errors = {}
         when = self.date or self.approx_month
         if when and self.fiscal_year and jdates.fiscal_year(when) != self.fiscal_year:
@@ -440,8 +452,6 @@ class Meeting(models.Model):
             errors["number"] = ValidationError(
                 _("本部会議には回を入力してください。"), code="number_required"
             )
-        if self.approx_month and self.approx_month.day != 1:
-            self.approx_month = self.approx_month.replace(day=1)
         if errors:
             raise ValidationError(errors)
 
@@ -472,33 +482,17 @@ class Meeting(models.Model):
     @property
     def when_label(self) -> str:
         """``令和4年1月20日（木）`` or, planned, ``令和4年5月中旬``."""
-        if self.date:
-            return jdates.wareki(self.date)
-        if self.approx_month:
-            era, year = jdates.era_year(self.approx_month)
-            part = jdates.PARTS_OF_MONTH.get(self.approx_part, "")
-            return f"{era.name}{jdates.year_label(year)}年{self.approx_month.month}月{part}"
-        return ""
+        return self.when.label
 
     @property
     def when_short(self) -> str:
         """``R4.1.20`` or ``R4.5月中旬``, as the annual schedule writes it."""
-        if self.date:
-            return jdates.wareki_short(self.date)
-        return jdates.approximate_date(
-            self.approx_month.month, self.approx_part, year=self.approx_month.year
-        )
-
-    @property
-    def sort_date(self):
-        if self.date:
-            return self.date
-        return jdates.approximate_sort_date(
-            self.approx_month.year, self.approx_month.month, self.approx_part
-        )
+        return self.when.short
 
 
 class AgendaItem(models.Model):
+    headquarters_path = "meeting__headquarters"
+
     meeting = models.ForeignKey(
         Meeting,
         verbose_name=_("会議"),
@@ -526,6 +520,8 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("次第の項目")
         verbose_name_plural = _("次第")
@@ -551,13 +547,15 @@ class AgendaItem(models.Model):
         return f"{self.title}（報告）" if self.is_report else self.title
 
 
-class MaterialQuerySet(models.QuerySet):
+class MaterialQuerySet(ScopedQuerySet):
     def in_packet_order(self) -> MaterialQuerySet:
         """資料1, 資料2 … then 参考資料1 …"""
         return self.order_by("series", "order", "id")
 
 
 class Material(models.Model):
+    headquarters_path = "meeting__headquarters"
+
     class Series(models.TextChoices):
         # Codes sort main before reference, as the packet lists them.
         MAIN = "main", _("資料")
@@ -672,6 +670,8 @@ def number_materials(materials) -> list[Material]:
 
 
 class Attendance(models.Model):
+    headquarters_path = "meeting__headquarters"
+
     class Group(models.TextChoices):
         MUNICIPAL = "municipal", _("市町村等")
         PREFECTURE = "prefecture", _("県")
@@ -719,6 +719,8 @@ class Attendance(models.Model):
         _("席順"), default=0, help_text=_("その位置の中で、上座から数えた順番。")
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("出席者")
         verbose_name_plural = _("出席者")
@@ -756,13 +758,20 @@ class Attendance(models.Model):
 
 
 class UserProfile(models.Model):
-    """What the portal knows of an account beyond Django's user."""
+    """What the portal knows of an account beyond Django's user: the
+    headquarters it belongs to and its organisation there."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ユーザー"),
         on_delete=models.CASCADE,
         related_name="profile",
+    )
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="user_profiles",
     )
     organization = models.ForeignKey(
         Organization,
@@ -788,6 +797,36 @@ class UserProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def clean(self) -> None:
+        if (
+            self.organization_id
+            and self.headquarters_id
+            and self.organization.headquarters_id != self.headquarters_id
+        ):
+            raise ValidationError(
+                {"organization": _("所属はこの本部の組織から選んでください。")},
+                code="organization_other_headquarters",
+            )
+
+
+def headquarters_of(user) -> int | None:
+    """The primary key of the headquarters an account belongs to (its profile's),
+    or None. A superuser without a profile belongs to the first headquarters, so
+    that a fresh `createsuperuser` can set the portal up. Cached on the user."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_onechamber_headquarters"):
+        found = (
+            UserProfile.objects.filter(user=user)
+            .values_list("headquarters_id", flat=True)
+            .first()
+        )
+        if found is None and user.is_superuser:
+            found = Headquarters.objects.order_by("pk").values_list("pk", flat=True)
+            found = found.first()
+        user._onechamber_headquarters = found
+    return user._onechamber_headquarters
 
 
 class PacketPart(models.Model):
@@ -843,10 +882,17 @@ class PacketPart(models.Model):
 
 
 class ContentVersion(models.Model):
-    """A number that grows with every write to the portal's data, so that a packet
-    already built can be found without rendering its HTML again (see
-    meetings/packet.py). One row."""
+    """A number that grows with every write to a headquarters' data, so that a
+    packet already built can be found without rendering its HTML again (see
+    meetings/versioning.py). One row per headquarters: a write in one never
+    invalidates another's packets."""
 
+    headquarters = models.OneToOneField(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.CASCADE,
+        related_name="content_version",
+    )
     number = models.PositiveBigIntegerField(_("版"), default=0)
 
     class Meta:

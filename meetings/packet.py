@@ -290,7 +290,7 @@ def build_packet(meeting: Meeting) -> BuildResult:
     draft = is_draft(meeting)
     assets = asset_version()
     filename = _filename(meeting, _("資料一式"), draft=draft)
-    alias = _alias_key("packet", meeting.pk, draft, assets)
+    alias = _alias_key(meeting, "packet", meeting.pk, draft, assets)
     if found := _by_alias(alias, filename):
         return found
     parts = packet_parts(meeting, draft=draft, assets=assets)
@@ -311,7 +311,7 @@ def build_material(meeting: Meeting, material: Material) -> BuildResult:
     draft = is_draft(meeting)
     assets = asset_version()
     filename = _filename(meeting, material.label, draft=draft)
-    alias = _alias_key("material", material.pk, material.label, draft, assets)
+    alias = _alias_key(meeting, "material", material.pk, material.label, draft, assets)
     if found := _by_alias(alias, filename):
         return found
     result = _build(
@@ -325,12 +325,13 @@ def build_material(meeting: Meeting, material: Material) -> BuildResult:
     return result
 
 
-def _alias_key(*what) -> str:
+def _alias_key(meeting: Meeting, *what) -> str:
     # Read before the HTML is rendered: a write during the build moves the
     # version on, and the next download renders again.
     return _key(
         "alias",
-        str(versioning.current()),
+        str(meeting.headquarters_id),
+        str(versioning.current(meeting.headquarters_id)),
         versioning.code_version(),
         *(str(w) for w in what),
     )

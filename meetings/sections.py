@@ -25,6 +25,10 @@ class SectionKind:
 
 registry: dict[str, SectionKind] = {}
 
+
+class AlreadyRegistered(Exception):
+    """A section kind of that key is registered already."""
+
 # A section may mark where its printed form starts a new page (between the WG
 # table and each item's sheet, say): the packet prints each run between marks
 # as a part of its own, so long sections render on several cores at once.
@@ -35,9 +39,14 @@ PAGE_BREAK = "<!-- onechamber:page-break -->"
 def register(
     key: str, label: str, *, landscape: bool = False
 ) -> Callable[[Callable[..., SafeString]], Callable[..., SafeString]]:
-    """Decorator: register `render(material, *, request=None)` as section `key`."""
+    """Decorator: register `render(material, *, request=None)` as section `key`.
+
+    A key registered twice is refused, as Django's admin refuses a model
+    registered twice: two apps must not print under one name."""
 
     def decorator(render: Callable[..., SafeString]) -> Callable[..., SafeString]:
+        if key in registry:
+            raise AlreadyRegistered(f"section kind {key!r} is already registered")
         registry[key] = SectionKind(
             key=key, label=label, render=render, landscape=landscape
         )

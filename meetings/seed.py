@@ -20,23 +20,36 @@ from meetings.models import (
     Position,
     Tenure,
 )
+from onechamber import seeding
 from onechamber.fixtures import fixture_path, read_fixture
+from onechamber.seeding import sync, sync_m2m
 
 FIXTURE = fixture_path("meetings")
 
 
+@seeding.register
+def load_seed(context: dict) -> None:
+    """The headquarters and its seed meeting, for the loaders that follow."""
+    context["meeting"] = load()
+    context["headquarters"] = context["meeting"].headquarters
+
+
 def load(*, path: Path = FIXTURE) -> Meeting:
-    """Load organisations, people, the schedule and the seed meeting; return it."""
+    """Load the headquarters, its organisations, people, the schedule and the
+    seed meeting; return the meeting."""
     data = read_fixture(path)
-    orgs = _load_organizations(data["organizations"])
     hq_data = data["headquarters"]
-    hq, _ = Headquarters.objects.update_or_create(
-        name=hq_data["name"],
+    hq, _ = sync(Headquarters, name=hq_data["name"])
+    orgs = _load_organizations(hq, data["organizations"])
+    sync(
+        Headquarters,
+        pk=hq.pk,
         defaults={
             "organization": orgs[hq_data["organization"]],
             "secretariat": orgs.get(hq_data.get("secretariat", "")),
         },
     )
+    hq.refresh_from_db()
     seed_meeting = None
     for row in data["meetings"]:
         meeting = _load_meeting(hq, row)
@@ -48,10 +61,12 @@ def load(*, path: Path = FIXTURE) -> Meeting:
     return seed_meeting
 
 
-def _load_organizations(rows: list[dict]) -> dict[str, Organization]:
+def _load_organizations(hq: Headquarters, rows: list[dict]) -> dict[str, Organization]:
     orgs: dict[str, Organization] = {}
     for order, row in enumerate(rows, start=1):
-        org, _ = Organization.objects.update_or_create(
+        org, _ = sync(
+            Organization,
+            headquarters=hq,
             name=row["name"],
             kind=row["kind"],
             defaults={
@@ -77,7 +92,8 @@ def _load_meeting(hq: Headquarters, row: dict) -> Meeting:
         if kind == Meeting.Kind.REGULAR
         else {"kind": kind, "date": row["date"]}
     )
-    meeting, _ = Meeting.objects.update_or_create(
+    meeting, _ = sync(
+        Meeting,
         headquarters=hq,
         **key,
         defaults={
@@ -96,8 +112,12 @@ def _load_meeting(hq: Headquarters, row: dict) -> Meeting:
         },
     )
     for order, title in enumerate(row.get("agenda", []), start=1):
-        AgendaItem.objects.update_or_create(
-            meeting=meeting, parent=None, order=order, defaults={"title": title}
+        sync(
+            AgendaItem,
+            meeting=meeting,
+            parent=None,
+            order=order,
+            defaults={"title": title},
         )
     return meeting
 
@@ -113,7 +133,8 @@ def _load_materials(meeting: Meeting, rows: list[dict], orgs) -> None:
         content = (
             Material.Content.SECTION if "section" in row else Material.Content.TEXT
         )
-        Material.objects.update_or_create(
+        sync(
+            Material,
             meeting=meeting,
             series=row["series"],
             order=counters[row["series"]],
@@ -136,15 +157,19 @@ def _material_by_label(meeting: Meeting) -> dict[str, Material]:
 def _load_agenda(meeting: Meeting, rows: list[dict]) -> None:
     by_label = _material_by_label(meeting)
     for order, row in enumerate(rows, start=1):
-        item, _ = AgendaItem.objects.update_or_create(
+        item, _ = sync(
+            AgendaItem,
             meeting=meeting,
             parent=None,
             order=order,
             defaults={"title": row["title"], "is_report": row.get("report", False)},
         )
-        item.materials.set([by_label[label] for label in row.get("materials", [])])
+        sync_m2m(
+            item, "materials", [by_label[label] for label in row.get("materials", [])]
+        )
         for sub_order, child in enumerate(row.get("children", []), start=1):
-            sub, _ = AgendaItem.objects.update_or_create(
+            sub, _ = sync(
+                AgendaItem,
                 meeting=meeting,
                 parent=item,
                 order=sub_order,
@@ -153,7 +178,11 @@ def _load_agenda(meeting: Meeting, rows: list[dict]) -> None:
                     "is_report": child.get("report", False),
                 },
             )
-            sub.materials.set([by_label[label] for label in child.get("materials", [])])
+            sync_m2m(
+                sub,
+                "materials",
+                [by_label[label] for label in child.get("materials", [])],
+            )
 
 
 def _load_attendees(meeting: Meeting, rows: list[dict], orgs) -> None:
@@ -167,15 +196,17 @@ def _load_attendees(meeting: Meeting, rows: list[dict], orgs) -> None:
         nth = title_seen[(org.name, row["title"])] = (
             title_seen.get((org.name, row["title"]), 0) + 1
         )
-        position, _ = Position.objects.update_or_create(
+        position, _ = sync(
+            Position,
             organization=org,
             title=row["title"],
             order=counters[group] * 10 + (nth - 1),
         )
-        person, _ = Person.objects.get_or_create(name=row["name"])
-        Tenure.objects.get_or_create(position=position, person=person)
+        person, _ = sync(Person, headquarters=meeting.headquarters, name=row["name"])
+        sync(Tenure, position=position, person=person)
         side, seat_order = row.get("seat", ["none", 0])
-        Attendance.objects.update_or_create(
+        sync(
+            Attendance,
             meeting=meeting,
             group=group,
             order=counters[group],

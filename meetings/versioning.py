@@ -1,42 +1,63 @@
-"""The content version: a counter bumped by every write to the portal's data.
+"""The content version: a counter per headquarters that every write to its data
+moves on.
 
 The packet is cached under the sha256 of its HTML, which is right but costs a
 render of every part's HTML to look up. A download first looks under the
-content version instead (meetings/packet.py): while nothing was written, the
-packet built at that version is still the packet. This is cache bookkeeping,
-not a business rule, which is why it may live in signals: every save, delete
-and many-to-many change of a model of these apps bumps the number. Writes that
-send no signal (bulk_create, QuerySet.update) call `bump()` themselves.
+content version instead (see the packet's cache): while nothing of the
+headquarters was written, the packet built at that version is still the packet.
+
+This is cache bookkeeping, not a business rule, which is why it lives in
+signals. Nothing depends on a writer remembering to call it: saves, deletes and
+many-to-many changes send Django's model signals, and the bulk writes that send
+none (QuerySet.update, delete, bulk_create, bulk_update) send
+`onechamber.tenancy.data_changed` from the QuerySet every model uses. Each
+write moves only its own headquarters' number, so one headquarters' edits never
+invalidate another's packets.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete
+
+from meetings.models import ContentVersion
+from onechamber.tenancy import data_changed, headquarters_id_of, headquarters_path
 
 TRACKED_APPS = ("meetings", "workitems", "vaccination")
 UNTRACKED_MODELS = ("packetpart", "contentversion", "userprofile")
 _code: list[str] = []
 
 
-def current() -> int:
-    """The content version now (0 before the first write)."""
-    from meetings.models import ContentVersion
-
-    row = ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+def current(headquarters_id: int) -> int:
+    """The content version of a headquarters now (0 before its first write)."""
+    row = (
+        ContentVersion.objects.filter(headquarters_id=headquarters_id)
+        .values_list("number", flat=True)
+        .first()
+    )
     return row or 0
 
 
-def bump() -> None:
-    """Mark the portal's data as changed."""
-    from meetings.models import ContentVersion
-
-    if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1):
-        ContentVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+def bump(headquarters_ids: Iterable[int]) -> None:
+    """Mark the data of these headquarters as changed."""
+    for pk in sorted(set(headquarters_ids)):
+        if ContentVersion.objects.filter(headquarters_id=pk).update(
+            number=F("number") + 1
+        ):
+            continue
+        try:
+            with transaction.atomic():
+                ContentVersion.objects.create(headquarters_id=pk, number=1)
+        except IntegrityError:  # created meanwhile by another write
+            ContentVersion.objects.filter(headquarters_id=pk).update(
+                number=F("number") + 1
+            )
 
 
 def code_version() -> str:
@@ -62,22 +83,37 @@ def _tracked(sender) -> bool:
         meta
         and meta.app_label in TRACKED_APPS
         and meta.model_name not in UNTRACKED_MODELS
+        and headquarters_path(sender) is not None
     )
 
 
-def _on_write(sender, **kwargs) -> None:
+def _on_write(sender, instance, signal=None, **kwargs) -> None:
+    if kwargs.get("raw") or not _tracked(sender):
+        return
+    if signal is pre_delete and headquarters_path(sender) == "pk":
+        return  # a headquarters being deleted takes its version with it
+    pk = headquarters_id_of(instance)
+    if pk is not None:
+        bump([pk])
+
+
+def _on_m2m(sender, instance, action, **kwargs) -> None:
+    # The sender of m2m_changed is the through model; the instance is the
+    # record on the side the change was made from.
+    if action.startswith("post_") and _tracked(type(instance)):
+        pk = headquarters_id_of(instance)
+        if pk is not None:
+            bump([pk])
+
+
+def _on_bulk(sender, headquarters_ids, **kwargs) -> None:
     if _tracked(sender):
-        bump()
-
-
-def _on_m2m(sender, action, **kwargs) -> None:
-    # The sender of m2m_changed is the through model; its app is the app of
-    # the model that declares the field.
-    if action.startswith("post_") and _tracked(sender):
-        bump()
+        bump(headquarters_ids)
 
 
 def connect() -> None:
     post_save.connect(_on_write, dispatch_uid="onechamber_version_save")
-    post_delete.connect(_on_write, dispatch_uid="onechamber_version_delete")
+    # Before the delete, while the path to the headquarters still exists.
+    pre_delete.connect(_on_write, dispatch_uid="onechamber_version_delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="onechamber_version_m2m")
+    data_changed.connect(_on_bulk, dispatch_uid="onechamber_version_bulk")

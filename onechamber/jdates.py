@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import NamedTuple
 
 
@@ -27,9 +28,6 @@ ERAS: tuple[Era, ...] = (
     Era("明治", "M", dt.date(1873, 1, 1)),
 )
 WEEKDAYS = "月火水木金土日"
-# Years a person may type: the portal's records are of this era and the next.
-MIN_YEAR = 1900
-MAX_YEAR = 2100
 PARTS_OF_MONTH = {1: "上旬", 2: "中旬", 3: "下旬"}
 # First day of each part of a month, for ordering approximate dates.
 PART_FIRST_DAY = {0: 1, 1: 1, 2: 11, 3: 21}
@@ -152,6 +150,85 @@ def approximate_date(
 def approximate_sort_date(year: int, month: int, part: int = 0) -> dt.date:
     """The first day an approximate date can mean, to order it among real dates."""
     return dt.date(year, month, PART_FIRST_DAY.get(part, 1))
+
+
+# Last day of the first two parts of a month (上旬 1–10, 中旬 11–20).
+PART_LAST_DAY = {1: 10, 2: 20}
+
+
+@dataclass(frozen=True)
+class When:
+    """A day, or a month with an optional 上旬/中旬/下旬: when a meeting or a
+    session is (or is planned to be). `month` is any day of the month meant."""
+
+    date: dt.date | None = None
+    month: dt.date | None = None
+    part: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.date or self.month)
+
+    @property
+    def is_approximate(self) -> bool:
+        return self.date is None and self.month is not None
+
+    @property
+    def label(self) -> str:
+        """``令和4年1月20日（木）`` or ``令和4年5月中旬``."""
+        if self.date:
+            return wareki(self.date)
+        if self.month:
+            era, year = era_year(self.month)
+            part = PARTS_OF_MONTH.get(self.part, "")
+            return f"{era.name}{year_label(year)}年{self.month.month}月{part}"
+        return ""
+
+    @property
+    def short(self) -> str:
+        """``R4.1.20`` or ``R4.5月中旬``, as the annual schedule writes it."""
+        if self.date:
+            return wareki_short(self.date)
+        if self.month:
+            return approximate_date(self.month.month, self.part, year=self.month.year)
+        return ""
+
+    @property
+    def slash(self) -> str:
+        """``1/20`` or ``5月中旬``, as tables of sessions write their dates."""
+        if self.date:
+            return slash_date(self.date)
+        if self.month:
+            return approximate_date(self.month.month, self.part)
+        return ""
+
+    @property
+    def sort_date(self) -> dt.date | None:
+        """The first day it can mean, to order approximate dates among real ones."""
+        if self.date:
+            return self.date
+        if self.month:
+            return approximate_sort_date(self.month.year, self.month.month, self.part)
+        return None
+
+    @property
+    def span(self) -> tuple[dt.date, dt.date] | None:
+        """The days it covers as a half-open range [start, end), as iCalendar
+        writes all-day events: one day, a part of a month, or a whole month."""
+        start = self.sort_date
+        if start is None:
+            return None
+        if self.date:
+            return start, start + dt.timedelta(days=1)
+        if self.part in PART_LAST_DAY:
+            return start, start.replace(day=PART_LAST_DAY[self.part] + 1)
+        next_month = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return start, next_month
+
+
+def month_label(month: dt.date, *, onward: bool = False) -> str:
+    """``R3.6`` (or ``R3.6～``): a month as timelines write it."""
+    era, year = era_year(month)
+    return f"{era.letter}{year}.{month.month}" + ("～" if onward else "")
 
 
 _ERA_BY_NAME = {era.name: era for era in ERAS} | {era.letter: era for era in ERAS}

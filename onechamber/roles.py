@@ -1,7 +1,13 @@
-"""Roles: who may do what. Groups are the roles; an account has one."""
+"""Roles: who may do what. Groups are the roles; an account has one.
+
+This module imports no app: what a department account may edit is declared by
+each app (`department_models` on its AppConfig), and what a role may see is
+asked of Django's permission system (`user.has_perm`), as the admin does.
+"""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
@@ -10,12 +16,8 @@ DEPARTMENT = "department"
 VIEWER = "viewer"
 ROLES = (SECRETARIAT, DEPARTMENT, VIEWER)
 
-# Apps whose records the secretariat edits; departments get only what their
-# app grants them (see `department_permissions`).
+# Apps whose records the secretariat edits.
 EDITED_APPS = ("meetings", "workitems", "vaccination", "auth")
-# Models a department account may change in the admin, limited to its own
-# records by the model admins. The workitems app fills this in.
-DEPARTMENT_MODELS: dict[str, tuple[str, ...]] = {}
 
 
 def role_of(user) -> str | None:
@@ -41,19 +43,17 @@ def is_department(user) -> bool:
     return role_of(user) == DEPARTMENT
 
 
-def user_organization(user):
-    """The organisation an account belongs to, or None."""
-    if not user.is_authenticated:
-        return None
-    from meetings.models import UserProfile
-
-    profile = (
-        UserProfile.objects.select_related("organization").filter(user=user).first()
-        if not hasattr(user, "_onechamber_profile")
-        else user._onechamber_profile
-    )
-    user._onechamber_profile = profile
-    return profile.organization if profile else None
+def department_models() -> Q:
+    """The models department accounts may keep, as each app declares them in
+    its AppConfig's `department_models` (model names)."""
+    condition = Q(pk__in=[])
+    for config in apps.get_app_configs():
+        names = getattr(config, "department_models", ())
+        if names:
+            condition |= Q(
+                content_type__app_label=config.label, content_type__model__in=names
+            )
+    return condition
 
 
 def sync_groups() -> dict[str, Group]:
@@ -62,13 +62,10 @@ def sync_groups() -> dict[str, Group]:
     groups[SECRETARIAT].permissions.set(
         Permission.objects.filter(content_type__app_label__in=EDITED_APPS)
     )
-    dept_filter = Q(pk__in=[])
-    for app_label, models in DEPARTMENT_MODELS.items():
-        dept_filter |= Q(
-            content_type__app_label=app_label, content_type__model__in=models
-        )
     groups[DEPARTMENT].permissions.set(
-        Permission.objects.filter(dept_filter).exclude(codename__startswith="delete_")
+        Permission.objects.filter(department_models()).exclude(
+            codename__startswith="delete_"
+        )
     )
     groups[VIEWER].permissions.clear()
     return groups

@@ -61,7 +61,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "onechamber.context_processors.portal",
+                "meetings.context_processors.portal",
             ],
         },
     },
@@ -106,6 +106,11 @@ STORAGES = {
         )
     },
 }
+
+# Years a person may type in a date or a fiscal year, everywhere (forms, admin,
+# imports): the portal's records are of this era and the next.
+ONECHAMBER_MIN_YEAR = 1900
+ONECHAMBER_MAX_YEAR = 2099
 
 # Uploaded PDF materials: the largest file accepted, in megabytes.
 MATERIAL_MAX_UPLOAD_MB = env.int("ONECHAMBER_MATERIAL_MAX_UPLOAD_MB", default=20)

@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Organization
+from meetings.models import Headquarters, Organization
 from onechamber import jdates
+from onechamber.tenancy import ScopedQuerySet
 from vaccination import rules
 
 MAX_INTERVAL_MONTHS = 36
@@ -16,6 +17,15 @@ MAX_INTERVAL_MONTHS = 36
 
 class Notice(models.Model):
     """A 事務連絡 (or a briefing) from the ministry."""
+
+    headquarters_path = "headquarters"
+
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
 
     date = models.DateField(_("日付"))
     issuer = models.CharField(
@@ -41,13 +51,15 @@ class Notice(models.Model):
     )
     note = models.CharField(_("備考"), max_length=300, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("事務連絡")
         verbose_name_plural = _("事務連絡")
         ordering = ["date", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["date", "title"],
+                fields=["headquarters", "date", "title"],
                 name="vaccination_notice_date_title_unique",
                 violation_error_message=_("同じ日付・件名の事務連絡が既にあります。"),
             )
@@ -68,6 +80,15 @@ class Notice(models.Model):
 class TargetGroup(models.Model):
     """Who a rule is for: 医療従事者等, 高齢者施設等の入所者等, 一般高齢者, その他の一般の者."""
 
+    headquarters_path = "headquarters"
+
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="target_groups",
+    )
+
     code = models.SlugField(
         _("コード"),
         max_length=30,
@@ -77,13 +98,15 @@ class TargetGroup(models.Model):
     description = models.TextField(_("含まれる人"), blank=True)
     order = models.PositiveIntegerField(_("表示順"), default=0)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("接種対象の区分")
         verbose_name_plural = _("接種対象の区分")
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"],
+                fields=["headquarters", "code"],
                 name="vaccination_targetgroup_code_unique",
                 violation_error_message=_("このコードは既に使われています。"),
             )
@@ -93,7 +116,7 @@ class TargetGroup(models.Model):
         return self.name
 
 
-class IntervalRuleQuerySet(models.QuerySet):
+class IntervalRuleQuerySet(ScopedQuerySet):
     def for_group(self, group: TargetGroup) -> IntervalRuleQuerySet:
         """Rules of one target group, oldest first."""
         return self.filter(group=group).order_by("effective_from", "id")
@@ -104,6 +127,8 @@ class IntervalRuleQuerySet(models.QuerySet):
 
 class IntervalRule(models.Model):
     """A minimum interval between completing the primary series and the booster."""
+
+    headquarters_path = "group__headquarters"
 
     class Kind(models.TextChoices):
         RECOMMENDED = "recommended", _("接種間隔")
@@ -321,6 +346,8 @@ class IntervalRule(models.Model):
 class MunicipalRuleDate(models.Model):
     """A municipality's own effective date for a rule (earlier than the national one)."""
 
+    headquarters_path = "rule__group__headquarters"
+
     rule = models.ForeignKey(
         IntervalRule,
         verbose_name=_("規則"),
@@ -335,6 +362,8 @@ class MunicipalRuleDate(models.Model):
     )
     effective_from = models.DateField(_("市町村の適用開始日"))
     note = models.CharField(_("備考"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("市町村の適用開始日")
@@ -395,9 +424,20 @@ class MunicipalRuleDate(models.Model):
 class Venue(models.Model):
     """A prefectural mass-vaccination venue."""
 
+    headquarters_path = "headquarters"
+
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="venues",
+    )
+
     area = models.CharField(_("会場区分"), max_length=50, help_text=_("例：県東部会場"))
     name = models.CharField(_("施設名"), max_length=100)
     order = models.PositiveIntegerField(_("表示順"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("接種会場")
@@ -405,7 +445,7 @@ class Venue(models.Model):
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["name"],
+                fields=["headquarters", "name"],
                 name="vaccination_venue_name_unique",
                 violation_error_message=_("同じ名前の会場が既にあります。"),
             )
@@ -417,6 +457,15 @@ class Venue(models.Model):
 
 class VenuePlan(models.Model):
     """One version of the venue schedule: as announced before, or after a change."""
+
+    headquarters_path = "headquarters"
+
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="venue_plans",
+    )
 
     title = models.CharField(_("名称"), max_length=100)
     announced_on = models.DateField(_("発表日"), null=True, blank=True)
@@ -439,13 +488,15 @@ class VenuePlan(models.Model):
     )
     order = models.PositiveIntegerField(_("表示順"), default=0)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("会場の日程（版）")
         verbose_name_plural = _("会場の日程（版）")
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["title"],
+                fields=["headquarters", "title"],
                 name="vaccination_venueplan_title_unique",
                 violation_error_message=_("同じ名称の日程が既にあります。"),
             )
@@ -470,6 +521,8 @@ class VenuePlan(models.Model):
 class VenueDate(models.Model):
     """A day a venue vaccinates, in one version of the schedule."""
 
+    headquarters_path = "plan__headquarters"
+
     plan = models.ForeignKey(
         VenuePlan,
         verbose_name=_("日程（版）"),
@@ -487,6 +540,8 @@ class VenueDate(models.Model):
         blank=True,
         help_text=_("例：高齢者施設の入所者・従事者等を優先"),
     )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("接種日")
@@ -508,6 +563,15 @@ class GridColumn(models.Model):
     """A column of the booster grid: the booster month at the original interval,
     and the second-dose months it covers."""
 
+    headquarters_path = "headquarters"
+
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="grid_columns",
+    )
+
     booster_month = models.DateField(
         _("追加接種の時期（月）"), help_text=_("その月の1日。")
     )
@@ -519,13 +583,15 @@ class GridColumn(models.Model):
     )
     order = models.PositiveIntegerField(_("表示順"), default=0)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("前倒し表の列")
         verbose_name_plural = _("前倒し表の列")
         ordering = ["order", "booster_month"]
         constraints = [
             models.UniqueConstraint(
-                fields=["booster_month"],
+                fields=["headquarters", "booster_month"],
                 name="vaccination_gridcolumn_month_unique",
                 violation_error_message=_("この月の列は既にあります。"),
             ),
@@ -563,6 +629,15 @@ class GridColumn(models.Model):
 class GridRow(models.Model):
     """A row of the booster grid: a category (高齢者), a sub-label (その他), a group."""
 
+    headquarters_path = "headquarters"
+
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="grid_rows",
+    )
+
     category = models.CharField(_("区分"), max_length=50)
     label = models.CharField(_("細区分"), max_length=50, blank=True)
     group = models.ForeignKey(
@@ -573,13 +648,15 @@ class GridRow(models.Model):
     )
     order = models.PositiveIntegerField(_("表示順"), default=0)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("前倒し表の行")
         verbose_name_plural = _("前倒し表の行")
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["order"],
+                fields=["headquarters", "order"],
                 name="vaccination_gridrow_order_unique",
                 violation_error_message=_("この表示順の行は既にあります。"),
             )
@@ -592,6 +669,8 @@ class GridRow(models.Model):
 class GridCell(models.Model):
     """A marked cell of the grid: the booster may move `advance_months` earlier."""
 
+    headquarters_path = "row__headquarters"
+
     row = models.ForeignKey(
         GridRow, verbose_name=_("行"), on_delete=models.CASCADE, related_name="cells"
     )
@@ -600,6 +679,8 @@ class GridCell(models.Model):
     )
     advance_months = models.PositiveSmallIntegerField(_("前倒し（か月）"))
     text = models.CharField(_("表示"), max_length=50)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("前倒し表のマス")
@@ -628,6 +709,15 @@ class Passage(models.Model):
     """A text of 資料4 that is neither a notice nor a table: the venue policy, the
     request to municipalities, the supply plan, the government's statements."""
 
+    headquarters_path = "headquarters"
+
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="passages",
+    )
+
     class Kind(models.TextChoices):
         TEXT = "text", _("本文")
         STATEMENT = "statement", _("政府の発言")
@@ -642,13 +732,15 @@ class Passage(models.Model):
     body = models.TextField(_("本文"), help_text=_("段落は空行で区切ります。"))
     order = models.PositiveIntegerField(_("表示順"), default=0)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("資料の文章")
         verbose_name_plural = _("資料の文章")
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["key"],
+                fields=["headquarters", "key"],
                 name="vaccination_passage_key_unique",
                 violation_error_message=_("このキーは既に使われています。"),
             ),

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from meetings.models import Headquarters
+from onechamber import seeding
 from onechamber.fixtures import fixture_path, read_fixture
+from onechamber.seeding import sync, sync_m2m
 from vaccination.models import (
     GridCell,
     GridColumn,
@@ -25,25 +28,34 @@ from vaccination.models import (
 FIXTURE = fixture_path("vaccination")
 
 
-def load(*, path: Path = FIXTURE) -> None:
-    """Load groups, notices, rules, venues, the grid and the quoted texts."""
+@seeding.register
+def load_seed(context: dict) -> None:
+    load(headquarters=context["headquarters"])
+
+
+def load(*, headquarters: Headquarters, path: Path = FIXTURE) -> None:
+    """Load the groups, notices, rules, venues, grid and quoted texts of
+    `headquarters`."""
     data = read_fixture(path)
-    groups = _load_groups(data["groups"])
-    notices = _load_notices(data["notices"])
+    hq = headquarters
+    groups = _load_groups(hq, data["groups"])
+    notices = _load_notices(hq, data["notices"])
     _load_rules(data["rules"], groups, notices)
-    _load_venues(data["venues"], data["venue_plans"], groups)
-    _load_grid(data["grid_columns"], data["grid_rows"], groups)
-    _load_passages(data["passages"])
+    _load_venues(hq, data["venues"], data["venue_plans"], groups)
+    _load_grid(hq, data["grid_columns"], data["grid_rows"], groups)
+    _load_passages(hq, data["passages"])
 
 
 def _text(value: str) -> str:
     return value.strip()
 
 
-def _load_groups(rows: list[dict]) -> dict[str, TargetGroup]:
+def _load_groups(hq: Headquarters, rows: list[dict]) -> dict[str, TargetGroup]:
     groups = {}
     for order, row in enumerate(rows, start=1):
-        group, _ = TargetGroup.objects.update_or_create(
+        group, _ = sync(
+            TargetGroup,
+            headquarters=hq,
             code=row["code"],
             defaults={
                 "name": row["name"],
@@ -55,10 +67,12 @@ def _load_groups(rows: list[dict]) -> dict[str, TargetGroup]:
     return groups
 
 
-def _load_notices(rows: list[dict]) -> dict[str, Notice]:
+def _load_notices(hq: Headquarters, rows: list[dict]) -> dict[str, Notice]:
     notices = {}
     for row in rows:
-        notice, _ = Notice.objects.update_or_create(
+        notice, _ = sync(
+            Notice,
+            headquarters=hq,
             date=row["date"],
             title=row["title"],
             defaults={
@@ -75,7 +89,8 @@ def _load_notices(rows: list[dict]) -> dict[str, Notice]:
 
 def _load_rules(rows: list[dict], groups, notices) -> None:
     for order, row in enumerate(rows, start=1):
-        IntervalRule.objects.update_or_create(
+        sync(
+            IntervalRule,
             group=groups[row["group"]],
             notice=notices[row["notice"]],
             kind=row.get("kind", IntervalRule.Kind.RECOMMENDED),
@@ -89,15 +104,22 @@ def _load_rules(rows: list[dict], groups, notices) -> None:
         )
 
 
-def _load_venues(venue_rows: list[dict], plan_rows: list[dict], groups) -> None:
+def _load_venues(
+    hq: Headquarters, venue_rows: list[dict], plan_rows: list[dict], groups
+) -> None:
     venues = {}
     for order, row in enumerate(venue_rows, start=1):
-        venue, _ = Venue.objects.update_or_create(
-            name=row["name"], defaults={"area": row["area"], "order": order * 10}
+        venue, _ = sync(
+            Venue,
+            headquarters=hq,
+            name=row["name"],
+            defaults={"area": row["area"], "order": order * 10},
         )
         venues[venue.name] = venue
     for order, row in enumerate(plan_rows, start=1):
-        plan, _ = VenuePlan.objects.update_or_create(
+        plan, _ = sync(
+            VenuePlan,
+            headquarters=hq,
             title=row["title"],
             defaults={
                 "announced_on": row.get("announced_on"),
@@ -107,9 +129,14 @@ def _load_venues(venue_rows: list[dict], plan_rows: list[dict], groups) -> None:
                 "order": order * 10,
             },
         )
-        plan.target_groups.set([groups[code] for code in row.get("target_groups", [])])
+        sync_m2m(
+            plan,
+            "target_groups",
+            [groups[code] for code in row.get("target_groups", [])],
+        )
         for date_row in row["dates"]:
-            VenueDate.objects.update_or_create(
+            sync(
+                VenueDate,
                 plan=plan,
                 venue=venues[date_row["venue"]],
                 date=date_row["date"],
@@ -120,11 +147,15 @@ def _load_venues(venue_rows: list[dict], plan_rows: list[dict], groups) -> None:
             )
 
 
-def _load_grid(column_rows: list[dict], row_rows: list[dict], groups) -> None:
+def _load_grid(
+    hq: Headquarters, column_rows: list[dict], row_rows: list[dict], groups
+) -> None:
     columns = {}
     for order, row in enumerate(column_rows, start=1):
         first, last = row["second_dose"]
-        column, _ = GridColumn.objects.update_or_create(
+        column, _ = sync(
+            GridColumn,
+            headquarters=hq,
             booster_month=row["booster_month"],
             defaults={
                 "second_dose_first": first,
@@ -134,7 +165,9 @@ def _load_grid(column_rows: list[dict], row_rows: list[dict], groups) -> None:
         )
         columns[f"{column.booster_month:%Y-%m}"] = column
     for order, row in enumerate(row_rows, start=1):
-        grid_row, _ = GridRow.objects.update_or_create(
+        grid_row, _ = sync(
+            GridRow,
+            headquarters=hq,
             order=order * 10,
             defaults={
                 "category": row["category"],
@@ -143,7 +176,8 @@ def _load_grid(column_rows: list[dict], row_rows: list[dict], groups) -> None:
             },
         )
         for month, advance in row.get("cells", {}).items():
-            GridCell.objects.update_or_create(
+            sync(
+                GridCell,
                 row=grid_row,
                 column=columns[month],
                 defaults={
@@ -158,9 +192,11 @@ def _advance_text(months: int) -> str:
     return "← 1月前倒し可" if months == 1 else f"← {months}か月前倒し可"
 
 
-def _load_passages(rows: list[dict]) -> None:
+def _load_passages(hq: Headquarters, rows: list[dict]) -> None:
     for order, row in enumerate(rows, start=1):
-        Passage.objects.update_or_create(
+        sync(
+            Passage,
+            headquarters=hq,
             key=row["key"],
             defaults={
                 "kind": row.get("kind", Passage.Kind.TEXT),

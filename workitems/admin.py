@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
+from meetings.reports import user_organization
 from onechamber.admin_actions import apply_each
-from onechamber.roles import is_department, is_secretariat, user_organization
+from onechamber.roles import is_department, is_secretariat
 from workitems import resources, services
 from workitems.models import (
     Agreement,

@@ -11,8 +11,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting, Organization, PartOfMonth
+from meetings.models import Headquarters, Meeting, Organization
 from onechamber import jdates
+from onechamber.models import ApproximateDate
+from onechamber.tenancy import ScopedQuerySet
 
 
 def lines(text: str) -> list[str]:
@@ -48,7 +50,7 @@ def organization_prefetches(prefix: str = "") -> list[models.Prefetch]:
     ]
 
 
-class WorkItemQuerySet(models.QuerySet):
+class WorkItemQuerySet(ScopedQuerySet):
     def active_in(self, year: int) -> WorkItemQuerySet:
         """Items discussed in fiscal year `year` (new or continued that year)."""
         return self.filter(
@@ -82,10 +84,17 @@ class WorkItemQuerySet(models.QuerySet):
 
 
 class WorkItem(models.Model):
+    headquarters_path = "headquarters"
+
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="workitems",
+    )
     name = models.CharField(
         _("連携推進項目名"),
         max_length=200,
-        unique=True,
         help_text=_("例：防災・危機管理体制の連携・強化"),
     )
     short_name = models.CharField(
@@ -124,6 +133,13 @@ class WorkItem(models.Model):
         verbose_name = _("連携推進項目")
         verbose_name_plural = _("連携推進項目")
         ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["headquarters", "name"],
+                name="workitem_name_unique",
+                violation_error_message=_("同じ名前の連携推進項目が既にあります。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -139,6 +155,8 @@ class WorkItem(models.Model):
 class ItemProposer(models.Model):
     """A proposing municipality of an item, in the order the item lists them."""
 
+    headquarters_path = "item__headquarters"
+
     item = models.ForeignKey(
         WorkItem,
         verbose_name=_("連携推進項目"),
@@ -152,6 +170,8 @@ class ItemProposer(models.Model):
         related_name="proposed_items",
     )
     order = models.PositiveSmallIntegerField(_("順番"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("提案市町村")
@@ -172,6 +192,8 @@ class ItemProposer(models.Model):
 class ItemDepartment(models.Model):
     """A department (部局) or division (課・室) responsible for an item."""
 
+    headquarters_path = "item__headquarters"
+
     item = models.ForeignKey(
         WorkItem,
         verbose_name=_("連携推進項目"),
@@ -186,6 +208,8 @@ class ItemDepartment(models.Model):
     )
     is_lead = models.BooleanField(_("まとめ"), default=False)
     order = models.PositiveSmallIntegerField(_("順番"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("担当部局・課")
@@ -221,7 +245,7 @@ class ItemDepartment(models.Model):
             )
 
 
-class ItemYearQuerySet(models.QuerySet):
+class ItemYearQuerySet(ScopedQuerySet):
     def active(self) -> ItemYearQuerySet:
         """Years in which the item is discussed (new or continued)."""
         return self.filter(status__in=[ItemYear.Status.NEW, ItemYear.Status.CONTINUED])
@@ -237,6 +261,8 @@ class ItemYearQuerySet(models.QuerySet):
 
 class ItemYear(models.Model):
     """An item's status in one fiscal year, and what that year holds for it."""
+
+    headquarters_path = "item__headquarters"
 
     class Status(models.TextChoices):
         NEW = "new", _("新規")
@@ -325,6 +351,8 @@ class ItemYear(models.Model):
 class Measure(models.Model):
     """A measure (施策) or WG division (WG区分) of an item; nested one level."""
 
+    headquarters_path = "item__headquarters"
+
     item = models.ForeignKey(
         WorkItem,
         verbose_name=_("連携推進項目"),
@@ -381,6 +409,8 @@ class Measure(models.Model):
         _("参加市町村数"), null=True, blank=True
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("施策・WG区分")
         verbose_name_plural = _("施策・WG区分")
@@ -419,7 +449,7 @@ class Measure(models.Model):
         return lines(self.name)
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(ScopedQuerySet):
     def in_fiscal_year(self, year: int) -> SessionQuerySet:
         """Sessions counted in cooperation year `year`."""
         return self.filter(fiscal_year=year)
@@ -447,8 +477,10 @@ class SessionQuerySet(models.QuerySet):
         return self.order_by("measure", "order", "date", "approx_month", "id")
 
 
-class Session(models.Model):
+class Session(ApproximateDate):
     """A WG session (or a meeting, training) of a measure; held or planned."""
+
+    headquarters_path = "measure__item__headquarters"
 
     class Kind(models.TextChoices):
         WG = "wg", _("WG・会議")
@@ -478,16 +510,6 @@ class Session(models.Model):
     )
     kind = models.CharField(
         _("種類"), max_length=20, choices=Kind.choices, default=Kind.WG
-    )
-    date = models.DateField(_("開催日"), null=True, blank=True)
-    approx_month = models.DateField(
-        _("開催予定月"),
-        null=True,
-        blank=True,
-        help_text=_("日が決まっていないとき、その月の1日を入力。"),
-    )
-    approx_part = models.PositiveSmallIntegerField(
-        _("旬"), choices=PartOfMonth.choices, default=PartOfMonth.WHOLE
     )
     planned = models.BooleanField(
         _("予定"), default=False, help_text=_("まだ開いていない会合。「2/4予定」など。")
@@ -536,24 +558,13 @@ class Session(models.Model):
         verbose_name_plural = _("WG開催")
         ordering = ["measure", "order", "date", "approx_month", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(date__isnull=False) & Q(approx_month__isnull=True))
-                | (Q(date__isnull=True) & Q(approx_month__isnull=False)),
-                name="session_date_xor_approximate",
-                violation_error_message=_(
-                    "開催日か開催予定月のどちらか一方を入力してください。"
-                ),
-            ),
+            *ApproximateDate.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(approx_month__isnull=True) | Q(planned=True),
                 name="session_approximate_is_planned",
                 violation_error_message=_(
                     "開催予定月だけの会合は「予定」にしてください。"
                 ),
-            ),
-            models.CheckConstraint(
-                condition=Q(approx_part__in=[0, 1, 2, 3]),
-                name="session_approx_part_valid",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["wg", "training", "other"]),
@@ -569,10 +580,9 @@ class Session(models.Model):
         return f"{self.when_label} {self.name or self.topic or self.measure}".strip()
 
     def clean(self) -> None:
+        super().clean()
         errors = {}
         when = self.date or self.approx_month
-        if self.approx_month and self.approx_month.day != 1:
-            self.approx_month = self.approx_month.replace(day=1)
         if when and self.fiscal_year:
             first = dt.date(self.fiscal_year, 1, 1)
             last = dt.date(self.fiscal_year + 1, 3, 31)
@@ -590,25 +600,14 @@ class Session(models.Model):
     @property
     def when_label(self) -> str:
         """``2/4予定``, ``2月予定``, ``9/1`` as the WG table writes dates."""
-        if self.date:
-            text = jdates.slash_date(self.date)
-        elif self.approx_month:
-            text = jdates.approximate_date(self.approx_month.month, self.approx_part)
-        else:
-            return ""
-        return f"{text}予定" if self.planned else text
-
-    @property
-    def sort_date(self) -> dt.date:
-        if self.date:
-            return self.date
-        return jdates.approximate_sort_date(
-            self.approx_month.year, self.approx_month.month, self.approx_part
-        )
+        text = self.when.slash
+        return f"{text}予定" if text and self.planned else text
 
 
 class ResultTable(models.Model):
     """One table of results of an item's year: 項目 | 今年度の成果 | 次年度以降."""
+
+    headquarters_path = "item_year__item__headquarters"
 
     item_year = models.ForeignKey(
         ItemYear,
@@ -654,6 +653,8 @@ class ResultTable(models.Model):
         related_name="merged_tables",
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("取り組み結果の表")
         verbose_name_plural = _("取り組み結果の表")
@@ -673,6 +674,8 @@ class ResultTable(models.Model):
 
 class ResultRow(models.Model):
     """A row of a results table; bullets one per line."""
+
+    headquarters_path = "table__item_year__item__headquarters"
 
     table = models.ForeignKey(
         ResultTable,
@@ -696,6 +699,8 @@ class ResultRow(models.Model):
     results = models.TextField(_("今年度の取り組み成果"), blank=True)
     next_steps = models.TextField(_("次年度以降の取り組み"), blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("取り組み結果の行")
         verbose_name_plural = _("取り組み結果の行")
@@ -715,6 +720,8 @@ class ResultRow(models.Model):
 
 class Highlight(models.Model):
     """A page of main results (主な取り組み実績と成果): 概要 and 連携のポイント・成果."""
+
+    headquarters_path = "item_year__item__headquarters"
 
     item_year = models.ForeignKey(
         ItemYear,
@@ -751,6 +758,8 @@ class Highlight(models.Model):
         help_text=_("紙面の写真や図の説明文。1行に1つ。"),
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("主な取り組み実績と成果")
         verbose_name_plural = _("主な取り組み実績と成果")
@@ -775,6 +784,8 @@ class Highlight(models.Model):
 class Milestone(models.Model):
     """A step of a highlight's timeline: ``R3.6 県・市町村と共同でプロポーザルを実施``."""
 
+    headquarters_path = "highlight__item_year__item__headquarters"
+
     highlight = models.ForeignKey(
         Highlight,
         verbose_name=_("主な取り組み実績と成果"),
@@ -785,6 +796,8 @@ class Milestone(models.Model):
     onward = models.BooleanField(_("以降（～）"), default=False)
     text = models.CharField(_("内容"), max_length=200)
     note = models.CharField(_("注記"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("経過")
@@ -800,12 +813,13 @@ class Milestone(models.Model):
 
     @property
     def month_label(self) -> str:
-        era, year = jdates.era_year(self.month)
-        return f"{era.letter}{year}.{self.month.month}" + ("～" if self.onward else "")
+        return jdates.month_label(self.month, onward=self.onward)
 
 
 class Indicator(models.Model):
     """A figure showing an item's effect, with its baseline where there is one."""
+
+    headquarters_path = "item_year__item__headquarters"
 
     item_year = models.ForeignKey(
         ItemYear,
@@ -845,6 +859,8 @@ class Indicator(models.Model):
     note = models.CharField(
         _("注記"), max_length=200, blank=True, help_text=_("例：26区間拡大")
     )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("指標")
@@ -894,6 +910,8 @@ class Indicator(models.Model):
 class Proposal(models.Model):
     """The proposal sheet of a new item: 目標, 現状, 課題, 具体的手段, 効果."""
 
+    headquarters_path = "item_year__item__headquarters"
+
     item_year = models.OneToOneField(
         ItemYear,
         verbose_name=_("年度"),
@@ -905,6 +923,8 @@ class Proposal(models.Model):
     issues = models.TextField(_("課題"), blank=True)
     means = models.TextField(_("具体的手段"), blank=True)
     effects = models.TextField(_("効果"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("新規項目の提案")
@@ -927,7 +947,15 @@ class Proposal(models.Model):
 class FiscalYearPlan(models.Model):
     """What the headquarters takes up in a fiscal year (資料2)."""
 
-    fiscal_year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    headquarters_path = "headquarters"
+
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="fiscal_year_plans",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
     draft = models.BooleanField(
         _("案"), default=True, help_text=_("「（案）」と表示。")
     )
@@ -939,10 +967,19 @@ class FiscalYearPlan(models.Model):
         help_text=_("1行に1つ。例：新型コロナウイルス対策"),
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("年度の協議事項")
         verbose_name_plural = _("年度の協議事項")
         ordering = ["fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["headquarters", "fiscal_year"],
+                name="fiscalyearplan_one_per_year",
+                violation_error_message=_("この年度の協議事項は既にあります。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{jdates.fiscal_year_label(self.fiscal_year)}の協議事項"
@@ -957,6 +994,8 @@ class FiscalYearPlan(models.Model):
 
 class Agreement(models.Model):
     """An agreement concluded within an item: 舟橋村–上市町–立山町 協定 (9/1)."""
+
+    headquarters_path = "item__headquarters"
 
     item = models.ForeignKey(
         WorkItem,
@@ -987,6 +1026,8 @@ class Agreement(models.Model):
         related_name="agreements",
     )
     parties_note = models.CharField(_("締結団体（表記）"), max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("協定")

@@ -9,8 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from meetings.models import Meeting, Organization
+from meetings.models import Headquarters, Meeting, Organization
+from onechamber import seeding
 from onechamber.fixtures import fixture_path, read_fixture
+from onechamber.seeding import sync, sync_m2m, sync_rows
 from workitems.models import (
     Agreement,
     FiscalYearPlan,
@@ -31,22 +33,30 @@ from workitems.models import (
 FIXTURE = fixture_path("workitems")
 
 
-def load(*, path: Path = FIXTURE) -> list[str]:
-    """Load items, their years, measures, sessions, results and plans.
+@seeding.register
+def load_seed(context: dict) -> None:
+    load(headquarters=context["headquarters"])
+
+
+def load(*, headquarters: Headquarters, path: Path = FIXTURE) -> list[str]:
+    """Load the items of `headquarters`: their years, measures, sessions,
+    results and plans.
 
     Returns the notes written on import (proposers that differ between pages).
     """
     data = read_fixture(path)
-    orgs = _Orgs()
+    orgs = _Orgs(headquarters)
     notes: list[str] = []
     items = {}
     # Items first, so that a table can name the item it was merged into.
     for row in data["items"]:
-        items[row["name"]] = _load_item(row, orgs, notes)
+        items[row["name"]] = _load_item(headquarters, row, orgs, notes)
     for row in data["items"]:
         _load_item_children(items[row["name"]], row, orgs, items)
     for row in data.get("plans", []):
-        FiscalYearPlan.objects.update_or_create(
+        sync(
+            FiscalYearPlan,
+            headquarters=headquarters,
             fiscal_year=row["fiscal_year"],
             defaults={
                 "draft": row.get("draft", True),
@@ -61,12 +71,15 @@ def load(*, path: Path = FIXTURE) -> list[str]:
 class _Orgs:
     """Organisations by name, looked up once each."""
 
-    def __init__(self) -> None:
+    def __init__(self, headquarters: Headquarters) -> None:
+        self._headquarters = headquarters
         self._cache: dict[str, Organization] = {}
 
     def __getitem__(self, name: str) -> Organization:
         if name not in self._cache:
-            self._cache[name] = Organization.objects.get(name=name)
+            self._cache[name] = Organization.objects.for_headquarters(
+                self._headquarters
+            ).get(name=name)
         return self._cache[name]
 
     def many(self, names: list[str]) -> list[Organization]:
@@ -88,11 +101,15 @@ def proposer_discrepancies(held: list[str], sources: dict[str, list[str]]) -> st
     return "。".join(parts) + "。" if parts else ""
 
 
-def _load_item(row: dict, orgs: _Orgs, notes: list[str]) -> WorkItem:
+def _load_item(
+    headquarters: Headquarters, row: dict, orgs: _Orgs, notes: list[str]
+) -> WorkItem:
     note = proposer_discrepancies(row["proposers"], row.get("proposer_sources", {}))
     if note:
         notes.append(f"{row['name']}: {note}")
-    item, _ = WorkItem.objects.update_or_create(
+    item, _ = sync(
+        WorkItem,
+        headquarters=headquarters,
         name=row["name"],
         defaults={
             "short_name": row.get("short_name", ""),
@@ -101,28 +118,33 @@ def _load_item(row: dict, orgs: _Orgs, notes: list[str]) -> WorkItem:
             "proposers_note": note,
         },
     )
-    item.targets.set(orgs.many(row.get("targets", [])))
+    sync_m2m(item, "targets", orgs.many(row.get("targets", [])))
     keep = []
     for order, name in enumerate(row["proposers"], start=1):
-        proposer, _ = ItemProposer.objects.update_or_create(
-            item=item, organization=orgs[name], defaults={"order": order}
+        proposer, _ = sync(
+            ItemProposer, item=item, organization=orgs[name], defaults={"order": order}
         )
         keep.append(proposer.pk)
     item.proposals.exclude(pk__in=keep).delete()
     keep = []
     for order, dept in enumerate(row.get("departments", []), start=1):
-        responsibility, _ = ItemDepartment.objects.update_or_create(
+        responsibility, _ = sync(
+            ItemDepartment,
             item=item,
             organization=orgs[dept["org"]],
             defaults={"order": order, "is_lead": dept.get("lead", False)},
         )
         keep.append(responsibility.pk)
     item.responsibilities.exclude(pk__in=keep).delete()
-    item.reported_at.set(
+    sync_m2m(
+        item,
+        "reported_at",
         [
-            Meeting.objects.get(fiscal_year=fy, number=number, kind="regular")
+            Meeting.objects.for_headquarters(headquarters).get(
+                fiscal_year=fy, number=number, kind="regular"
+            )
             for fy, number in row.get("reported_at", [])
-        ]
+        ],
     )
     return item
 
@@ -139,7 +161,8 @@ def _load_item_children(
                 item, measure, sub_order, child, orgs
             )
     for a in row.get("agreements", []):
-        agreement, _ = Agreement.objects.update_or_create(
+        agreement, _ = sync(
+            Agreement,
             item=item,
             title=a["title"],
             defaults={
@@ -149,7 +172,7 @@ def _load_item_children(
                 "parties_note": a.get("parties_note", ""),
             },
         )
-        agreement.parties.set(orgs.many(a.get("parties", [])))
+        sync_m2m(agreement, "parties", orgs.many(a.get("parties", [])))
     for y in row.get("years", []):
         _load_year(item, y, measures, items)
 
@@ -157,7 +180,8 @@ def _load_item_children(
 def _load_measure(
     item: WorkItem, parent: Measure | None, order: int, row: dict, orgs: _Orgs
 ) -> Measure:
-    measure, _ = Measure.objects.update_or_create(
+    measure, _ = sync(
+        Measure,
         item=item,
         parent=parent,
         order=order,
@@ -171,8 +195,8 @@ def _load_measure(
             "participant_count": row.get("participant_count"),
         },
     )
-    measure.participants.set(orgs.many(row.get("participants", [])))
-    _sync(
+    sync_m2m(measure, "participants", orgs.many(row.get("participants", [])))
+    sync_rows(
         Session,
         {"measure": measure},
         ("fiscal_year", "order"),
@@ -202,7 +226,8 @@ def _load_measure(
 def _load_year(
     item: WorkItem, row: dict, measures: dict[str, Measure], items
 ) -> ItemYear:
-    year, _ = ItemYear.objects.update_or_create(
+    year, _ = sync(
+        ItemYear,
         item=item,
         fiscal_year=row["fiscal_year"],
         defaults={
@@ -214,7 +239,8 @@ def _load_year(
         },
     )
     for order, t in enumerate(row.get("tables", []), start=1):
-        table, _ = ResultTable.objects.update_or_create(
+        table, _ = sync(
+            ResultTable,
             item_year=year,
             order=order,
             defaults={
@@ -226,7 +252,7 @@ def _load_year(
                 "merged_into": items.get(t.get("merged_into", "")),
             },
         )
-        _sync(
+        sync_rows(
             ResultRow,
             {"table": table},
             ("order",),
@@ -245,7 +271,8 @@ def _load_year(
 
     indicators: list[dict] = []
     for order, h in enumerate(row.get("highlights", []), start=1):
-        highlight, _ = Highlight.objects.update_or_create(
+        highlight, _ = sync(
+            Highlight,
             item_year=year,
             order=order,
             defaults={
@@ -257,7 +284,7 @@ def _load_year(
                 "captions": h.get("captions", "").strip(),
             },
         )
-        _sync(
+        sync_rows(
             Milestone,
             {"highlight": highlight},
             ("month", "text"),
@@ -276,11 +303,12 @@ def _load_year(
     indicators += [_indicator(None, ind) for ind in row.get("indicators", [])]
     for order, values in enumerate(indicators, start=1):
         values["order"] = order
-    _sync(Indicator, {"item_year": year}, ("order",), indicators)
+    sync_rows(Indicator, {"item_year": year}, ("order",), indicators)
 
     if "proposal" in row:
         p = row["proposal"]
-        Proposal.objects.update_or_create(
+        sync(
+            Proposal,
             item_year=year,
             defaults={
                 key: p.get(key, "").strip()
@@ -308,47 +336,3 @@ def _indicator(highlight, row: dict) -> dict:
         "baseline_label": row.get("baseline_label", ""),
         "note": row.get("note", ""),
     }
-
-
-def _sync(model, parent: dict, key: tuple[str, ...], rows: list[dict], m2m: str = ""):
-    """Make `parent`'s rows of `model` exactly `rows`, matched on `key`.
-
-    Writes only what changed (one query to read, bulk inserts), so loading the
-    seed again costs a few reads per list instead of a write per row.
-    """
-    queryset = model.objects.filter(**parent)
-    if m2m:
-        queryset = queryset.prefetch_related(m2m)
-    existing = {tuple(getattr(o, f) for f in key): o for o in queryset}
-    created, wanted = [], []
-    for values in rows:
-        values = dict(values)
-        related = values.pop(m2m, []) if m2m else []
-        obj = existing.pop(tuple(values[f] for f in key), None)
-        if obj is None:
-            obj = model(**parent, **values)
-            created.append(obj)
-        else:
-            changed = [f for f, v in values.items() if getattr(obj, f) != v]
-            for f in changed:
-                setattr(obj, f, values[f])
-            if changed:
-                obj.save(update_fields=changed)
-        wanted.append((obj, related))
-    if existing:
-        model.objects.filter(pk__in=[o.pk for o in existing.values()]).delete()
-    model.objects.bulk_create(created)
-    if m2m:
-        new = {id(o) for o in created}
-        through = getattr(model, m2m).through
-        source = f"{model._meta.model_name}_id"
-        links = []
-        for obj, related in wanted:
-            if id(obj) in new:
-                links += [
-                    through(**{source: obj.pk, "organization_id": o.pk})
-                    for o in related
-                ]
-            elif {o.pk for o in getattr(obj, m2m).all()} != {o.pk for o in related}:
-                getattr(obj, m2m).set(related)
-        through.objects.bulk_create(links)

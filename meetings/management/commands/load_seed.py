@@ -1,13 +1,9 @@
 """Load the seed meeting (and what other apps hold of it) into the database."""
 
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from meetings import versioning
+from onechamber import seeding
 from onechamber.roles import sync_groups
 
 
@@ -17,13 +13,11 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         sync_groups()
-        # Every installed app with a `seed` module loads its part, in
-        # INSTALLED_APPS order, so meetings comes before the apps that use it.
-        for config in apps.get_app_configs():
-            name = f"{config.name}.seed"
-            if find_spec(config.name) and find_spec(name):
-                import_module(name).load()
-                self.stdout.write(f"loaded {name}")
-        # Seeds write in bulk too, which sends no signal.
-        versioning.bump()
+        # Every installed app's `seed` module registers its loader; they run in
+        # INSTALLED_APPS order, so meetings comes before the apps that use it,
+        # sharing one context (the headquarters the first one loads).
+        context: dict = {}
+        for loader in seeding.loaders():
+            loader(context)
+            self.stdout.write(f"loaded {loader.__module__}")
         self.stdout.write(self.style.SUCCESS("seed loaded"))

@@ -1,6 +1,7 @@
 """Values every page's header needs."""
 
-from onechamber.roles import is_secretariat, role_of, user_organization
+from meetings.reports import user_organization
+from onechamber.roles import is_secretariat, role_of
 
 
 def portal(request):

@@ -1,0 +1,74 @@
+"""Form fields every app uses: the one Japanese date field."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from onechamber import jdates
+
+# Longer text is not a date someone typed; refuse it before parsing.
+MAX_DATE_TEXT = 40
+
+
+def year_range() -> tuple[int, int]:
+    """First and last year a person may type (settings ONECHAMBER_MIN_YEAR/_MAX_YEAR)."""
+    return settings.ONECHAMBER_MIN_YEAR, settings.ONECHAMBER_MAX_YEAR
+
+
+def clean_year(year: int) -> int:
+    """`year` if it lies in the range people may type, else a ValidationError."""
+    first, last = year_range()
+    if not first <= year <= last:
+        raise ValidationError(
+            _("%(min)s年から%(max)s年までの年を入力してください。"),
+            code="year_out_of_range",
+            params={"min": first, "max": last},
+        )
+    return year
+
+
+def clean_date(value) -> dt.date | None:
+    """A date as people type it (2022-01-20, 2022/1/20, 令和4年1月20日, R4.1.20,
+    full-width digits too), within the years of `year_range()`; None if empty."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        if len(text) > MAX_DATE_TEXT or "\x00" in text:
+            raise ValidationError(
+                _("日付の形式が読み取れません。2022-01-20 のように入力してください。"),
+                code="invalid_date",
+            )
+        try:
+            day = jdates.parse_date(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid_date") from None
+    first, last = year_range()
+    if not first <= day.year <= last:
+        raise ValidationError(
+            _("%(min)s年から%(max)s年までの日付を入力してください。"),
+            code="out_of_range",
+            params={"min": first, "max": last},
+        )
+    return day
+
+
+class JapaneseDateField(forms.DateField):
+    """A date typed as 2022-01-20, 2022/1/20, 令和4年1月20日 or R4.1.20."""
+
+    def to_python(self, value):
+        return clean_date(value)
+
+    def strptime(self, value, format):  # noqa: A002 - Django's signature
+        return clean_date(value)

@@ -1,0 +1,26 @@
+"""Helpers that migrations share (they take models from the migration state)."""
+
+from __future__ import annotations
+
+# The name a headquarters gets when a database that had none needs one for
+# its existing rows; the secretariat renames it in the admin.
+DEFAULT_NAME = "連携推進本部"
+
+
+def fill_headquarters(app_label: str, *model_names: str):
+    """A RunPython step that gives rows without a headquarters the first one
+    (creating one if the database has rows but no headquarters yet)."""
+
+    def forward(apps, schema_editor):
+        headquarters = apps.get_model("meetings", "Headquarters")
+        models = [apps.get_model(app_label, name) for name in model_names]
+        pending = [m for m in models if m.objects.filter(headquarters=None).exists()]
+        if not pending:
+            return
+        hq = headquarters.objects.order_by("pk").first()
+        if hq is None:
+            hq = headquarters.objects.create(name=DEFAULT_NAME)
+        for model in pending:
+            model.objects.filter(headquarters=None).update(headquarters=hq)
+
+    return forward
