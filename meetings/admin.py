@@ -29,7 +29,9 @@ from meetings.models import (
     Position,
     Tenure,
     UserProfile,
+    headquarters_of,
 )
+from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_actions import apply_each
 
 admin.site.site_header = _("onechamber 管理画面")
@@ -38,7 +40,7 @@ admin.site.index_title = _("データの管理")
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ImportExportModelAdmin):
+class OrganizationAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
     resource_classes = [resources.OrganizationResource]
     list_display = ["name", "short_name", "kind", "code", "parent", "order"]
     list_editable = ["order"]
@@ -52,14 +54,14 @@ class OrganizationAdmin(ImportExportModelAdmin):
     ]
 
 
-class TenureInline(admin.TabularInline):
+class TenureInline(HeadquartersScopedAdmin, admin.TabularInline):
     model = Tenure
     extra = 0
     autocomplete_fields = ["person"]
 
 
 @admin.register(Position)
-class PositionAdmin(ImportExportModelAdmin):
+class PositionAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
     resource_classes = [resources.PositionResource]
     list_display = ["title", "organization", "order"]
     list_filter = ["organization__kind"]
@@ -70,7 +72,7 @@ class PositionAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ImportExportModelAdmin):
+class PersonAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
     resource_classes = [resources.PersonResource]
     list_display = ["name", "kana"]
     search_fields = ["name", "kana"]
@@ -78,7 +80,7 @@ class PersonAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Headquarters)
-class HeadquartersAdmin(admin.ModelAdmin):
+class HeadquartersAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "organization", "secretariat"]
     autocomplete_fields = ["organization", "secretariat"]
 
@@ -112,7 +114,9 @@ def _object_id(request):
     return request.resolver_match.kwargs.get("object_id")
 
 
-class AgendaItemInline(CachedChoicesMixin, admin.TabularInline):
+class AgendaItemInline(
+    HeadquartersScopedAdmin, CachedChoicesMixin, admin.TabularInline
+):
     model = AgendaItem
     extra = 0
     fields = ["order", "parent", "title", "is_report", "materials"]
@@ -134,7 +138,7 @@ class AgendaItemInline(CachedChoicesMixin, admin.TabularInline):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class MaterialInline(CachedChoicesMixin, admin.StackedInline):
+class MaterialInline(HeadquartersScopedAdmin, CachedChoicesMixin, admin.StackedInline):
     model = Material
     form = MaterialForm
     extra = 0
@@ -153,7 +157,9 @@ class MaterialInline(CachedChoicesMixin, admin.StackedInline):
     ]
 
 
-class AttendanceInline(CachedChoicesMixin, admin.TabularInline):
+class AttendanceInline(
+    HeadquartersScopedAdmin, CachedChoicesMixin, admin.TabularInline
+):
     model = Attendance
     extra = 0
     cached_choice_fields = ("position",)
@@ -178,7 +184,7 @@ class AttendanceInline(CachedChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "fiscal_year",
@@ -199,7 +205,7 @@ class MeetingAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["headquarters", ("fiscal_year", "number"), "kind", "topic"]},
+            {"fields": [("fiscal_year", "number"), "kind", "topic"]},
         ),
         (
             _("日時・場所"),
@@ -340,7 +346,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ImportExportModelAdmin):
+class AttendanceAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
     resource_classes = [resources.AttendanceResource]
     list_display = ["title", "name", "meeting", "group", "order", "mode", "seat_side"]
     list_filter = ["group", "mode", "meeting__fiscal_year"]
@@ -350,7 +356,7 @@ class AttendanceAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Material)
-class MaterialAdmin(admin.ModelAdmin):
+class MaterialAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     form = MaterialForm
     list_display = ["title", "meeting", "series", "order", "department", "content"]
     list_filter = ["series", "content", "meeting__fiscal_year"]
@@ -359,7 +365,7 @@ class MaterialAdmin(admin.ModelAdmin):
     list_select_related = ["meeting__headquarters", "department"]
 
 
-class UserProfileInline(admin.StackedInline):
+class UserProfileInline(HeadquartersScopedAdmin, admin.StackedInline):
     model = UserProfile
     can_delete = False
     autocomplete_fields = ["organization"]
@@ -377,12 +383,17 @@ class PortalUserAdmin(UserAdmin):
     list_filter = ["groups", "is_active"]
 
     def get_queryset(self, request):
-        return (
+        users = (
             super()
             .get_queryset(request)
             .select_related("profile__organization")
             .prefetch_related("groups")
         )
+        # Superusers set the portal up across headquarters; everyone else
+        # manages the accounts of their own.
+        if request.user.is_superuser:
+            return users
+        return users.filter(profile__headquarters_id=headquarters_of(request.user))
 
     @admin.display(description=_("所属"))
     def organization(self, obj) -> str:

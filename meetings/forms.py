@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings import sections
 from meetings.models import Material
 from meetings.pdf import MAX_UPLOAD_PAGES, UnreadablePdf, read_pdf
-from onechamber import jdates
+from onechamber.forms import JapaneseDateField
 
 PDF_PROBLEMS = {
     "not_pdf": _(
@@ -84,29 +84,6 @@ class MaterialForm(forms.ModelForm):
         if upload and hasattr(upload, "content_type"):
             validate_pdf(upload)
         return upload
-
-
-class JapaneseDateField(forms.DateField):
-    """A date typed as 2022-05-19, 2022/5/19, 令和4年5月19日 or R4.5.19, in the
-    years the portal holds meetings of."""
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if hasattr(value, "year"):
-            day = value
-        else:
-            try:
-                day = jdates.parse_date(str(value))
-            except ValueError as exc:
-                raise ValidationError(str(exc), code="invalid") from exc
-        if not jdates.MIN_YEAR <= day.year < jdates.MAX_YEAR:
-            raise ValidationError(
-                _("%(min)s年から%(max)s年までの日付を入力してください。"),
-                code="out_of_range",
-                params={"min": jdates.MIN_YEAR, "max": jdates.MAX_YEAR - 1},
-            )
-        return day
 
 
 class CopyMeetingForm(forms.Form):

@@ -291,10 +291,13 @@ class MeetingQuerySet(ScopedQuerySet):
         """Meetings held or planned in fiscal year `year` (April to March)."""
         return self.filter(fiscal_year=year)
 
-    def visible_to(self, user) -> MeetingQuerySet:
-        """The meetings of the user's headquarters that the user may see: all of
-        them with the permission to see unpublished meetings, else the published."""
-        mine = self.for_headquarters(headquarters_of(user))
+    def visible_to(self, user, *, headquarters=None) -> MeetingQuerySet:
+        """The meetings of the user's headquarters (or of `headquarters`, for a
+        packet printed for anyone) that the user may see: all of them with the
+        permission to see unpublished meetings, else the published ones."""
+        if headquarters is None:
+            headquarters = headquarters_of(user)
+        mine = self.for_headquarters(headquarters)
         if user.has_perm("meetings.view_unpublished_meeting"):
             return mine
         return mine.filter(published=True)

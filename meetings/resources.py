@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from meetings.models import Attendance, Meeting, Organization, Person, Position
+from onechamber.tenancy import headquarters_path
 
 
 class ChoiceLabelWidget(widgets.Widget):
@@ -29,7 +30,29 @@ class ChoiceLabelWidget(widgets.Widget):
         return self.labels.get(value, value or "")
 
 
-class OrganizationResource(resources.ModelResource):
+class ScopedResource(resources.ModelResource):
+    """Rows of one headquarters: read from it, matched in it, created in it."""
+
+    def __init__(self, headquarters=None, **kwargs):
+        super().__init__(**kwargs)
+        self.headquarters = headquarters
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.headquarters is None:
+            return queryset
+        return queryset.for_headquarters(self.headquarters)
+
+    def init_instance(self, row=None):
+        instance = super().init_instance(row)
+        if headquarters_path(type(instance)) == "headquarters":
+            instance.headquarters_id = getattr(
+                self.headquarters, "pk", self.headquarters
+            )
+        return instance
+
+
+class OrganizationResource(ScopedResource):
     parent = fields.Field(
         attribute="parent",
         column_name="上位の組織",
@@ -53,7 +76,7 @@ class OrganizationResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class PersonResource(resources.ModelResource):
+class PersonResource(ScopedResource):
     name = fields.Field(attribute="name", column_name="氏名")
     kana = fields.Field(attribute="kana", column_name="ふりがな")
 
@@ -65,7 +88,7 @@ class PersonResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class PositionResource(resources.ModelResource):
+class PositionResource(ScopedResource):
     organization = fields.Field(
         attribute="organization",
         column_name="組織",
@@ -82,7 +105,7 @@ class PositionResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class AttendanceResource(resources.ModelResource):
+class AttendanceResource(ScopedResource):
     meeting = fields.Field(
         attribute="meeting",
         column_name="会議ID",

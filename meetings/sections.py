@@ -29,6 +29,7 @@ registry: dict[str, SectionKind] = {}
 class AlreadyRegistered(Exception):
     """A section kind of that key is registered already."""
 
+
 # A section may mark where its printed form starts a new page (between the WG
 # table and each item's sheet, say): the packet prints each run between marks
 # as a part of its own, so long sections render on several cores at once.

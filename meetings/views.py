@@ -19,6 +19,7 @@ from meetings.models import (
     Organization,
     Position,
     Tenure,
+    headquarters_of,
     number_materials,
 )
 from meetings.text import render_markdown
@@ -213,7 +214,9 @@ def material_file(request, pk: int, number: int, series: str = "main"):
 
 
 def municipality_list(request):
-    municipalities = Organization.objects.municipalities()
+    municipalities = Organization.objects.for_headquarters(
+        headquarters_of(request.user)
+    ).municipalities()
     return render(
         request,
         "meetings/municipality_list.html",
@@ -222,7 +225,12 @@ def municipality_list(request):
 
 
 def municipality_detail(request, code: str):
-    org = get_object_or_404(Organization.objects.local_governments(), code=code)
+    org = get_object_or_404(
+        Organization.objects.for_headquarters(
+            headquarters_of(request.user)
+        ).local_governments(),
+        code=code,
+    )
     today = _today()
     positions = Position.objects.filter(organization=org).prefetch_related(
         Prefetch(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.apps import apps
 from django.db import models
 from django.utils.module_loading import autodiscover_modules
 
@@ -31,9 +32,16 @@ def register(loader: Loader) -> Loader:
 
 
 def loaders() -> list[Loader]:
-    """Every app's loader, in INSTALLED_APPS order."""
+    """Every app's loader, in INSTALLED_APPS order (whatever order their
+    modules happened to be imported in)."""
     autodiscover_modules("seed")
-    return list(_loaders)
+    order = {config.name: n for n, config in enumerate(apps.get_app_configs())}
+
+    def position(loader: Loader) -> int:
+        config = apps.get_containing_app_config(loader.__module__)
+        return order.get(config.name, len(order)) if config else len(order)
+
+    return sorted(_loaders, key=position)
 
 
 def _differs(obj: models.Model, name: str, value) -> bool:

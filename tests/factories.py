@@ -44,6 +44,13 @@ from workitems.models import (
 )
 
 
+def default_headquarters() -> Headquarters:
+    """The headquarters test data belongs to unless a test names another: the
+    first one there is (the seed's, when a test loads it), else a test one."""
+    hq = Headquarters.objects.order_by("pk").first()
+    return hq or Headquarters.objects.create(name="テスト連携推進本部")
+
+
 def make_organization(
     *,
     name: str = "テスト県",
@@ -52,8 +59,10 @@ def make_organization(
     parent: Organization | None = None,
     order: int = 0,
     short_name: str = "",
+    headquarters: Headquarters | None = None,
 ) -> Organization:
     org, _ = Organization.objects.get_or_create(
+        headquarters=headquarters or default_headquarters(),
         name=name,
         kind=kind,
         defaults={
@@ -67,16 +76,36 @@ def make_organization(
 
 
 def make_municipality(
-    *, name: str = "富山市", code: str = "162019", kind: str = "city", order: int = 10
+    *,
+    name: str = "富山市",
+    code: str = "162019",
+    kind: str = "city",
+    order: int = 10,
+    headquarters: Headquarters | None = None,
 ) -> Organization:
-    return make_organization(name=name, kind=kind, code=code, order=order)
-
-
-def make_headquarters(*, name: str = "テスト連携推進本部") -> Headquarters:
-    prefecture = make_organization(name="富山県", kind="prefecture", code="160008")
-    hq, _ = Headquarters.objects.get_or_create(
-        name=name, defaults={"organization": prefecture}
+    return make_organization(
+        name=name, kind=kind, code=code, order=order, headquarters=headquarters
     )
+
+
+def make_headquarters(
+    *,
+    name: str | None = None,
+    prefecture: str = "富山県",
+    prefecture_code: str = "160008",
+) -> Headquarters:
+    """The default headquarters, or the one called `name` (made with its
+    prefecture as 設置団体 if new)."""
+    hq = (
+        default_headquarters()
+        if name is None
+        else Headquarters.objects.get_or_create(name=name)[0]
+    )
+    if hq.organization_id is None:
+        hq.organization = make_organization(
+            name=prefecture, kind="prefecture", code=prefecture_code, headquarters=hq
+        )
+        hq.save(update_fields=["organization"])
     return hq
 
 
@@ -160,7 +189,9 @@ def make_position(
         title=title, organization=organization or make_municipality()
     )
     if holder:
-        person = Person.objects.create(name=holder)
+        person = Person.objects.create(
+            headquarters=position.organization.headquarters, name=holder
+        )
         Tenure.objects.create(position=position, person=person, start=start, end=end)
     return position
 
@@ -200,6 +231,7 @@ def make_user(
     username: str = "user",
     password: str = "pw-for-tests-1",
     organization: Organization | None = None,
+    headquarters: Headquarters | None = None,
 ):
     groups = sync_groups()
     user = get_user_model().objects.create_user(
@@ -208,7 +240,12 @@ def make_user(
         is_staff=role in ("secretariat", "department"),
     )
     user.groups.set([groups[role]])
-    UserProfile.objects.create(user=user, organization=organization)
+    UserProfile.objects.create(
+        user=user,
+        organization=organization,
+        headquarters=headquarters
+        or (organization.headquarters if organization else default_headquarters()),
+    )
     return user
 
 
@@ -263,8 +300,11 @@ def make_item(
     departments: list[Organization] = (),
     lead: Organization | None = None,
     order: int = 0,
+    headquarters: Headquarters | None = None,
 ) -> WorkItem:
-    item = WorkItem.objects.create(name=name, order=order)
+    item = WorkItem.objects.create(
+        headquarters=headquarters or default_headquarters(), name=name, order=order
+    )
     for n, org in enumerate(proposers, start=1):
         ItemProposer.objects.create(item=item, organization=org, order=n)
     for n, org in enumerate(departments, start=1):
@@ -372,7 +412,10 @@ def make_notice(
     summary: str = "",
 ) -> Notice:
     notice, _ = Notice.objects.get_or_create(
-        date=date, title=title, defaults={"text": text, "summary": summary}
+        headquarters=default_headquarters(),
+        date=date,
+        title=title,
+        defaults={"text": text, "summary": summary},
     )
     return notice
 
@@ -381,7 +424,9 @@ def make_group(
     *, code: str = "elderly", name: str = "一般高齢者", order: int = 0
 ) -> TargetGroup:
     group, _ = TargetGroup.objects.get_or_create(
-        code=code, defaults={"name": name, "order": order}
+        headquarters=default_headquarters(),
+        code=code,
+        defaults={"name": name, "order": order},
     )
     return group
 
@@ -423,9 +468,13 @@ def make_venue_date(
     added: bool = False,
 ) -> VenueDate:
     plan, _ = VenuePlan.objects.get_or_create(
-        title=plan_title, defaults={"opening_date": date}
+        headquarters=default_headquarters(),
+        title=plan_title,
+        defaults={"opening_date": date},
     )
     venue, _ = Venue.objects.get_or_create(
-        name=venue_name, defaults={"area": "県東部会場"}
+        headquarters=default_headquarters(),
+        name=venue_name,
+        defaults={"area": "県東部会場"},
     )
     return VenueDate.objects.create(plan=plan, venue=venue, date=date, added=added)

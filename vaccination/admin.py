@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from meetings.scoping import HeadquartersScopedAdmin
 from vaccination.models import (
     GridCell,
     GridColumn,
@@ -41,7 +42,7 @@ class IntervalRuleFormSet(BaseInlineFormSet):
                     raise error
 
 
-class IntervalRuleInline(admin.TabularInline):
+class IntervalRuleInline(HeadquartersScopedAdmin, admin.TabularInline):
     model = IntervalRule
     formset = IntervalRuleFormSet
     extra = 0
@@ -50,7 +51,7 @@ class IntervalRuleInline(admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = ["date", "title", "issuer"]
     list_filter = ["issuer"]
     search_fields = ["title", "text", "summary"]
@@ -64,20 +65,20 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(admin.ModelAdmin):
+class TargetGroupAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "order"]
     list_editable = ["order"]
     search_fields = ["name", "code"]
 
 
-class MunicipalRuleDateInline(admin.TabularInline):
+class MunicipalRuleDateInline(HeadquartersScopedAdmin, admin.TabularInline):
     model = MunicipalRuleDate
     extra = 0
     autocomplete_fields = ["organization"]
 
 
 @admin.register(IntervalRule)
-class IntervalRuleAdmin(admin.ModelAdmin):
+class IntervalRuleAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = [
         "group",
         "kind",
@@ -99,7 +100,7 @@ class IntervalRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(MunicipalRuleDate)
-class MunicipalRuleDateAdmin(admin.ModelAdmin):
+class MunicipalRuleDateAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = ["organization", "rule", "effective_from"]
     list_filter = ["rule__group", "organization"]
     search_fields = ["organization__name", "note"]
@@ -108,49 +109,49 @@ class MunicipalRuleDateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = ["area", "name", "order"]
     search_fields = ["area", "name"]
 
 
-class VenueDateInline(admin.TabularInline):
+class VenueDateInline(HeadquartersScopedAdmin, admin.TabularInline):
     model = VenueDate
     extra = 0
 
 
 @admin.register(VenuePlan)
-class VenuePlanAdmin(admin.ModelAdmin):
+class VenuePlanAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = ["title", "announced_on", "opening_date", "order"]
     filter_horizontal = ["target_groups"]
     inlines = [VenueDateInline]
 
 
 @admin.register(VenueDate)
-class VenueDateAdmin(admin.ModelAdmin):
+class VenueDateAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = ["date", "venue", "plan", "added"]
     list_filter = ["plan", "venue", "added"]
     list_select_related = ["venue", "plan"]
 
 
 @admin.register(GridColumn)
-class GridColumnAdmin(admin.ModelAdmin):
+class GridColumnAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "second_dose_first", "second_dose_last", "order"]
 
 
-class GridCellInline(admin.TabularInline):
+class GridCellInline(HeadquartersScopedAdmin, admin.TabularInline):
     model = GridCell
     extra = 0
 
 
 @admin.register(GridRow)
-class GridRowAdmin(admin.ModelAdmin):
+class GridRowAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "group", "order"]
     list_select_related = ["group"]
     inlines = [GridCellInline]
 
 
 @admin.register(Passage)
-class PassageAdmin(admin.ModelAdmin):
+class PassageAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "key", "kind", "source", "order"]
     list_filter = ["kind"]
     search_fields = ["title", "body", "source"]

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Organization
-from onechamber import jdates
+from onechamber.forms import JapaneseDateField
 from vaccination import services
 from vaccination.models import TargetGroup
 
@@ -16,24 +16,6 @@ from vaccination.models import TargetGroup
 # date lies far inside them.
 EARLIEST_COMPLETION = dt.date(2000, 1, 1)
 LATEST_COMPLETION = dt.date(2099, 12, 31)
-
-
-class JapaneseDateField(forms.CharField):
-    """A date typed as 2021-08-31, 2021/8/31, 令和3年8月31日 or R3.8.31."""
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        if len(text) > 40:
-            raise forms.ValidationError(
-                _("日付が長すぎます。2021-08-31 のように入力してください。"),
-                code="too_long",
-            )
-        try:
-            return jdates.parse_date(text)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid_date") from None
 
 
 class EligibilityForm(forms.Form):
@@ -65,6 +47,12 @@ class EligibilityForm(forms.Form):
             )
         },
     )
+
+    def __init__(self, *args, headquarters, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("group", "municipality"):
+            field = self.fields[name]
+            field.queryset = field.queryset.for_headquarters(headquarters)
 
     def clean_completed(self):
         completed = self.cleaned_data["completed"]

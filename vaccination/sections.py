@@ -10,12 +10,12 @@ from vaccination import services
 from vaccination.models import MunicipalRuleDate, Notice, Passage
 
 
-def _passages() -> dict[str, Passage]:
-    return {p.key: p for p in Passage.objects.all()}
+def _passages(hq) -> dict[str, Passage]:
+    return {p.key: p for p in Passage.objects.for_headquarters(hq)}
 
 
-def _notices() -> list[Notice]:
-    return list(Notice.objects.all())
+def _notices(hq) -> list[Notice]:
+    return list(Notice.objects.for_headquarters(hq))
 
 
 def _statements(passages: dict[str, Passage]) -> list[Passage]:
@@ -33,15 +33,16 @@ def _render(template: str, context: dict, request=None) -> SafeString:
 )
 def booster(material, *, request=None) -> SafeString:
     """The whole of 資料4: rule summary and table, venues, grid, statements, notices."""
+    hq = material.meeting.headquarters_id
     return _render(
         "booster.html",
         {
-            "notices": _notices(),
-            "groups": (groups := services.groups_with_rules()),
+            "notices": _notices(hq),
+            "groups": (groups := services.groups_with_rules(headquarters=hq)),
             "chart": services.timeline_chart(groups),
-            "plans": services.venue_plans(),
-            "grid": services.booster_grid(),
-            "passages": (passages := _passages()),
+            "plans": services.venue_plans(headquarters=hq),
+            "grid": services.booster_grid(headquarters=hq),
+            "passages": (passages := _passages(hq)),
             "statements": _statements(passages),
         },
         request,
@@ -50,11 +51,12 @@ def booster(material, *, request=None) -> SafeString:
 
 @sections.register("vaccination.rules", "追加接種の接種間隔（規則の一覧）")
 def rule_summary(material, *, request=None) -> SafeString:
-    groups = services.groups_with_rules()
+    hq = material.meeting.headquarters_id
+    groups = services.groups_with_rules(headquarters=hq)
     return _render(
         "rules.html",
         {
-            "notices": _notices(),
+            "notices": _notices(hq),
             "groups": groups,
             "chart": services.timeline_chart(groups),
         },
@@ -64,29 +66,32 @@ def rule_summary(material, *, request=None) -> SafeString:
 
 @sections.register("vaccination.venues", "県特設会場の日程（変更前・変更後）")
 def venue_table(material, *, request=None) -> SafeString:
+    hq = material.meeting.headquarters_id
     return _render(
         "venues.html",
-        {"plans": services.venue_plans(), "passages": _passages()},
+        {"plans": services.venue_plans(headquarters=hq), "passages": _passages(hq)},
         request,
     )
 
 
 @sections.register("vaccination.grid", "追加接種の前倒しの表", landscape=True)
 def grid(material, *, request=None) -> SafeString:
+    hq = material.meeting.headquarters_id
     return _render(
         "grid.html",
-        {"grid": services.booster_grid(), "passages": _passages()},
+        {"grid": services.booster_grid(headquarters=hq), "passages": _passages(hq)},
         request,
     )
 
 
 @sections.register("vaccination.notices", "事務連絡と政府の発言（参考）")
 def notices(material, *, request=None) -> SafeString:
-    passages = _passages()
+    hq = material.meeting.headquarters_id
+    passages = _passages(hq)
     return _render(
         "notices.html",
         {
-            "notices": _notices(),
+            "notices": _notices(hq),
             "passages": passages,
             "statements": _statements(passages),
         },

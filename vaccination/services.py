@@ -131,10 +131,10 @@ def timeline(group_rules: list[IntervalRule]) -> list[Period]:
     return periods
 
 
-def groups_with_rules() -> list[TargetGroup]:
-    """Target groups, each with `rule_list` and `periods` set."""
-    groups = list(TargetGroup.objects.all())
-    all_rules = list(IntervalRule.objects.with_notice())
+def groups_with_rules(*, headquarters) -> list[TargetGroup]:
+    """The target groups of `headquarters`, each with `rule_list` and `periods` set."""
+    groups = list(TargetGroup.objects.for_headquarters(headquarters))
+    all_rules = list(IntervalRule.objects.for_headquarters(headquarters).with_notice())
     for group in groups:
         group.rule_list = [r for r in all_rules if r.group_id == group.pk]
         group.periods = timeline(group.rule_list)
@@ -155,12 +155,18 @@ def day_marks(dates) -> dict[dt.date, str]:
     return marks
 
 
-def venue_plans():
+def venue_plans(*, headquarters):
     """Versions of the venue schedule, each with `venue_rows`: (venue, dates)
     where each date has `mark` (土, 日 or a holiday's name) set."""
-    plans = list(VenuePlan.objects.prefetch_related("target_groups"))
-    venues = list(Venue.objects.all())
-    dates = list(VenueDate.objects.select_related("venue", "plan"))
+    plans = list(
+        VenuePlan.objects.for_headquarters(headquarters).prefetch_related(
+            "target_groups"
+        )
+    )
+    venues = list(Venue.objects.for_headquarters(headquarters))
+    dates = list(
+        VenueDate.objects.for_headquarters(headquarters).select_related("venue", "plan")
+    )
     marks = day_marks(d.date for d in dates)
     for d in dates:
         d.mark = marks[d.date]
@@ -182,15 +188,20 @@ def venue_plans():
     return plans
 
 
-def booster_grid() -> dict:
+def booster_grid(*, headquarters) -> dict:
     """The grid of the seed: columns, rows (with rowspans for the category) and
     marked cells; and per row and column the days the rules give for the
     second-dose months of the column."""
-    columns = list(GridColumn.objects.all())
-    rows = list(GridRow.objects.select_related("group"))
-    cells = {(c.row_id, c.column_id): c for c in GridCell.objects.all()}
+    columns = list(GridColumn.objects.for_headquarters(headquarters))
+    rows = list(GridRow.objects.for_headquarters(headquarters).select_related("group"))
+    cells = {
+        (c.row_id, c.column_id): c
+        for c in GridCell.objects.for_headquarters(headquarters)
+    }
     plain_by_group: dict[int, list[rules.Rule]] = {}
-    for rule in IntervalRule.objects.filter(kind=IntervalRule.Kind.RECOMMENDED):
+    for rule in IntervalRule.objects.for_headquarters(headquarters).filter(
+        kind=IntervalRule.Kind.RECOMMENDED
+    ):
         plain_by_group.setdefault(rule.group_id, []).append(rule.as_rule())
     for i, row in enumerate(rows):
         previous = rows[i - 1] if i else None

@@ -6,22 +6,24 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from meetings.models import headquarters_of
 from vaccination import services
 from vaccination.forms import EligibilityForm
 from vaccination.models import Notice, Passage
 
 
 def index(request):
-    groups = services.groups_with_rules()
+    hq = headquarters_of(request.user)
+    groups = services.groups_with_rules(headquarters=hq)
     return render(
         request,
         "vaccination/index.html",
         {
             "groups": groups,
             "chart": services.timeline_chart(groups),
-            "notices": list(Notice.objects.all()),
-            "grid": services.booster_grid(),
-            "passages": {p.key: p for p in Passage.objects.all()},
+            "notices": list(Notice.objects.for_headquarters(hq)),
+            "grid": services.booster_grid(headquarters=hq),
+            "passages": {p.key: p for p in Passage.objects.for_headquarters(hq)},
         },
     )
 
@@ -29,10 +31,14 @@ def index(request):
 def eligibility(request):
     asked = "group" in request.GET or "completed" in request.GET
     # A link may preselect the municipality without asking the question yet.
+    hq = headquarters_of(request.user)
     form = (
-        EligibilityForm(request.GET)
+        EligibilityForm(request.GET, headquarters=hq)
         if asked
-        else EligibilityForm(initial={"municipality": request.GET.get("municipality")})
+        else EligibilityForm(
+            initial={"municipality": request.GET.get("municipality")},
+            headquarters=hq,
+        )
     )
     answer = form.cleaned_data["answer"] if form.is_valid() else None
     return render(
@@ -43,12 +49,13 @@ def eligibility(request):
 
 
 def venues(request):
+    hq = headquarters_of(request.user)
     return render(
         request,
         "vaccination/venues.html",
         {
-            "plans": services.venue_plans(),
-            "passages": {p.key: p for p in Passage.objects.all()},
+            "plans": services.venue_plans(headquarters=hq),
+            "passages": {p.key: p for p in Passage.objects.for_headquarters(hq)},
         },
     )
 
@@ -56,7 +63,7 @@ def venues(request):
 @require_GET
 def api_eligibility(request):
     """GET ?group=elderly&completed=2021-07-20[&municipality=162019] as JSON."""
-    form = EligibilityForm(request.GET)
+    form = EligibilityForm(request.GET, headquarters=headquarters_of(request.user))
     if not form.is_valid():
         errors = {
             field: [e["message"] for e in items]

@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
+from meetings.models import headquarters_of
 from meetings.reports import user_organization
+from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_actions import apply_each
 from onechamber.roles import is_department, is_secretariat
 from workitems import resources, services
@@ -109,7 +111,9 @@ class DepartmentScopedMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ScopedModelAdmin(DepartmentScopedMixin, admin.ModelAdmin):
+class ScopedModelAdmin(
+    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.ModelAdmin
+):
     def save_model(self, request, obj, form, change):
         # The form's choices are limited already; this catches a forged post
         # that reached here some other way.
@@ -122,19 +126,21 @@ class ScopedModelAdmin(DepartmentScopedMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ItemProposerInline(admin.TabularInline):
+class ItemProposerInline(HeadquartersScopedAdmin, admin.TabularInline):
     model = ItemProposer
     extra = 0
     autocomplete_fields = ["organization"]
 
 
-class ItemDepartmentInline(admin.TabularInline):
+class ItemDepartmentInline(HeadquartersScopedAdmin, admin.TabularInline):
     model = ItemDepartment
     extra = 0
     autocomplete_fields = ["organization"]
 
 
-class MeasureInline(DepartmentScopedMixin, admin.TabularInline):
+class MeasureInline(
+    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.TabularInline
+):
     model = Measure
     extra = 0
     show_change_link = True
@@ -158,7 +164,7 @@ class MeasureInline(DepartmentScopedMixin, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ItemYearInline(admin.TabularInline):
+class ItemYearInline(HeadquartersScopedAdmin, admin.TabularInline):
     model = ItemYear
     fk_name = "item"
     extra = 0
@@ -167,7 +173,7 @@ class ItemYearInline(admin.TabularInline):
     autocomplete_fields = ["merged_into"]
 
 
-class AgreementInline(admin.TabularInline):
+class AgreementInline(HeadquartersScopedAdmin, admin.TabularInline):
     model = Agreement
     extra = 0
     fields = ["title", "measure", "date", "month", "parties", "parties_note"]
@@ -262,7 +268,9 @@ class WorkItemAdmin(ScopedModelAdmin):
         """データの点検: what does not fit together in the data."""
         if not is_secretariat(request.user):
             raise PermissionDenied
-        findings = services.find_inconsistencies(today=timezone.localdate())
+        findings = services.find_inconsistencies(
+            today=timezone.localdate(), headquarters=headquarters_of(request.user)
+        )
         groups: dict[str, list] = {}
         for f in findings:
             groups.setdefault(f.label, []).append(f)
@@ -298,7 +306,9 @@ def _roll_over(model_admin, request, item_years) -> None:
     )
 
 
-class ResultTableInline(DepartmentScopedMixin, admin.StackedInline):
+class ResultTableInline(
+    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.StackedInline
+):
     model = ResultTable
     extra = 0
     show_change_link = True
@@ -310,14 +320,18 @@ class ResultTableInline(DepartmentScopedMixin, admin.StackedInline):
     autocomplete_fields = ["merged_into"]
 
 
-class HighlightInline(DepartmentScopedMixin, admin.TabularInline):
+class HighlightInline(
+    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.TabularInline
+):
     model = Highlight
     extra = 0
     show_change_link = True
     fields = ["order", "title", "measure"]
 
 
-class IndicatorInline(DepartmentScopedMixin, admin.TabularInline):
+class IndicatorInline(
+    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.TabularInline
+):
     model = Indicator
     extra = 0
     fields = [
@@ -334,7 +348,7 @@ class IndicatorInline(DepartmentScopedMixin, admin.TabularInline):
     ]
 
 
-class ProposalInline(admin.StackedInline):
+class ProposalInline(HeadquartersScopedAdmin, admin.StackedInline):
     model = Proposal
     extra = 0
 
@@ -380,7 +394,9 @@ class ItemYearAdmin(ScopedModelAdmin):
         _roll_over(self, request, list(queryset.select_related("item")))
 
 
-class SessionInline(DepartmentScopedMixin, admin.TabularInline):
+class SessionInline(
+    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.TabularInline
+):
     model = Session
     extra = 0
     fields = [
@@ -473,7 +489,9 @@ class SessionAdmin(ScopedModelAdmin, ImportExportModelAdmin):
         return scope(super().get_export_queryset(request), request)
 
 
-class ResultRowInline(DepartmentScopedMixin, admin.StackedInline):
+class ResultRowInline(
+    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.StackedInline
+):
     model = ResultRow
     extra = 0
     fields = [("order", "heading", "label"), ("results", "next_steps")]
@@ -498,7 +516,9 @@ class ResultRowAdmin(ScopedModelAdmin):
     autocomplete_fields = ["table"]
 
 
-class MilestoneInline(DepartmentScopedMixin, admin.TabularInline):
+class MilestoneInline(
+    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.TabularInline
+):
     model = Milestone
     extra = 0
 
@@ -560,6 +580,6 @@ class AgreementAdmin(ScopedModelAdmin):
 
 
 @admin.register(FiscalYearPlan)
-class FiscalYearPlanAdmin(admin.ModelAdmin):
+class FiscalYearPlanAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "fiscal_year", "draft"]
     search_fields = ["other_issues"]

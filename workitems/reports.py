@@ -212,25 +212,29 @@ def indicator_phrase(indicator: Indicator) -> str:
 # --- Queries -------------------------------------------------------------------
 
 
-def wg_status_context(fiscal_year: int) -> dict:
+def wg_status_context(fiscal_year: int, *, headquarters) -> dict:
     """The first table of 資料1: each active item, its WG divisions and sessions."""
-    items = WorkItem.objects.active_in(fiscal_year).prefetch_related(
-        *organization_prefetches(),
-        Prefetch(
-            "measures",
-            queryset=Measure.objects.filter(parent=None)
-            .select_related("department")
-            .prefetch_related(
-                "children",
-                Prefetch(
-                    "sessions",
-                    queryset=Session.objects.filter(
-                        fiscal_year=fiscal_year, kind=Session.Kind.WG
-                    ).prefetch_related("participants"),
+    items = (
+        WorkItem.objects.for_headquarters(headquarters)
+        .active_in(fiscal_year)
+        .prefetch_related(
+            *organization_prefetches(),
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.filter(parent=None)
+                .select_related("department")
+                .prefetch_related(
+                    "children",
+                    Prefetch(
+                        "sessions",
+                        queryset=Session.objects.filter(
+                            fiscal_year=fiscal_year, kind=Session.Kind.WG
+                        ).prefetch_related("participants"),
+                    ),
                 ),
+                to_attr="top_measures",
             ),
-            to_attr="top_measures",
-        ),
+        )
     )
     rows = []
     for item in items:
@@ -339,9 +343,14 @@ def _year_queryset():
     )
 
 
-def fy_report_context(fiscal_year: int) -> dict:
+def fy_report_context(fiscal_year: int, *, headquarters) -> dict:
     """資料1: the WG-status table, then each item's result sheet and highlights."""
-    years = list(_year_queryset().active().in_fiscal_year(fiscal_year))
+    years = list(
+        _year_queryset()
+        .for_headquarters(headquarters)
+        .active()
+        .in_fiscal_year(fiscal_year)
+    )
     next_years = {
         y.item_id: y
         for y in ItemYear.objects.in_fiscal_year(fiscal_year + 1).filter(
@@ -349,15 +358,17 @@ def fy_report_context(fiscal_year: int) -> dict:
         )
     }
     return {
-        **wg_status_context(fiscal_year),
+        **wg_status_context(fiscal_year, headquarters=headquarters),
         "sheets": [sheet_for(y, next_years.get(y.item_id)) for y in years],
     }
 
 
-def plan_context(fiscal_year: int, plan) -> dict:
-    """資料2: the selected items of a fiscal year, new items' proposals, other issues."""
+def plan_context(fiscal_year: int, plan, *, headquarters) -> dict:
+    """資料2: the selected items of a fiscal year, new items' proposals, other
+    issues; of the headquarters whose plan it is."""
     years = list(
-        ItemYear.objects.active()
+        ItemYear.objects.for_headquarters(headquarters)
+        .active()
         .in_fiscal_year(fiscal_year)
         .select_related("item", "proposal")
         .prefetch_related(
@@ -413,10 +424,13 @@ def meeting_schedule_text(meeting: Meeting, *, current_year: int) -> str:
     return text
 
 
-def schedule_context(user, *, years: list[int], current_year: int) -> dict:
-    """資料3: meetings of `years`, regular and extraordinary, with planned agendas."""
+def schedule_context(
+    user, *, years: list[int], current_year: int, headquarters=None
+) -> dict:
+    """資料3: meetings of `years`, regular and extraordinary, with planned agendas,
+    as `user` may see them (in `headquarters` when the packet prints it)."""
     meetings = (
-        Meeting.objects.visible_to(user)
+        Meeting.objects.visible_to(user, headquarters=headquarters)
         .filter(fiscal_year__in=years)
         .select_related("headquarters")
         .prefetch_related("agenda_items")

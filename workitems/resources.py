@@ -3,10 +3,12 @@ keep in Excel. Imports are all or nothing (IMPORT_EXPORT_USE_TRANSACTIONS)."""
 
 from __future__ import annotations
 
-from import_export import fields, resources, widgets
+from django.core.exceptions import ValidationError
+from import_export import fields, widgets
 
 from meetings.models import Organization
-from onechamber import jdates
+from meetings.resources import ScopedResource
+from onechamber.forms import clean_date
 from workitems.models import Measure, Session
 
 SEPARATOR = "："
@@ -46,9 +48,10 @@ class JapaneseDateWidget(widgets.DateWidget):
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
-        if hasattr(value, "year"):
-            return value.date() if hasattr(value, "date") else value
-        return jdates.parse_date(str(value))
+        try:
+            return clean_date(value)
+        except ValidationError as exc:
+            raise ValueError(" ".join(exc.messages)) from None
 
 
 class OrganizationsWidget(widgets.ManyToManyWidget):
@@ -70,7 +73,7 @@ class OrganizationsWidget(widgets.ManyToManyWidget):
         return [found[n] for n in names]
 
 
-class SessionResource(resources.ModelResource):
+class SessionResource(ScopedResource):
     measure = fields.Field(
         attribute="measure", column_name="施策", widget=MeasureWidget()
     )

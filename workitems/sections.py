@@ -28,14 +28,18 @@ def _user(request):
 )
 def fy_report(material, *, request=None) -> SafeString:
     """WG-status table, then each active item's result sheet and highlights."""
-    context = reports.fy_report_context(material.meeting.fiscal_year)
+    context = reports.fy_report_context(
+        material.meeting.fiscal_year, headquarters=material.meeting.headquarters_id
+    )
     context["headquarters"] = material.meeting.headquarters
     return render_to_string("workitems/sections/fy_report.html", context)
 
 
 @sections.register("workitems.wg_status", "連携推進項目のWG開催状況", landscape=True)
 def wg_status(material, *, request=None) -> SafeString:
-    context = reports.wg_status_context(material.meeting.fiscal_year)
+    context = reports.wg_status_context(
+        material.meeting.fiscal_year, headquarters=material.meeting.headquarters_id
+    )
     context["headquarters"] = material.meeting.headquarters
     return render_to_string("workitems/sections/wg_status.html", context)
 
@@ -44,8 +48,14 @@ def wg_status(material, *, request=None) -> SafeString:
 def fy_plan(material, *, request=None) -> SafeString:
     """The next fiscal year's plan: selected items, proposals, other issues."""
     fy = material.meeting.fiscal_year + 1
-    plan = FiscalYearPlan.objects.filter(fiscal_year=fy).first()
-    context = reports.plan_context(fy, plan)
+    plan = (
+        FiscalYearPlan.objects.for_headquarters(material.meeting.headquarters_id)
+        .filter(fiscal_year=fy)
+        .first()
+    )
+    context = reports.plan_context(
+        fy, plan, headquarters=material.meeting.headquarters_id
+    )
     context["headquarters"] = material.meeting.headquarters
     return render_to_string("workitems/sections/fy_plan.html", context)
 
@@ -55,7 +65,10 @@ def schedule(material, *, request=None) -> SafeString:
     """Meetings of the year before, the meeting's year and the next one."""
     fy = material.meeting.fiscal_year
     context = reports.schedule_context(
-        _user(request), years=[fy - 1, fy, fy + 1], current_year=fy
+        _user(request),
+        years=[fy - 1, fy, fy + 1],
+        current_year=fy,
+        headquarters=material.meeting.headquarters_id,
     )
     context["headquarters"] = material.meeting.headquarters
     return render_to_string("workitems/sections/schedule.html", context)
@@ -70,13 +83,18 @@ def municipality_panel(request, organization) -> SafeString:
         .distinct()
         .prefetch_related("years")
     )
-    concerning = WorkItem.objects.concerning(organization).prefetch_related(
-        Prefetch(
-            "measures",
-            queryset=Measure.objects.filter(participants=organization),
-            to_attr="joined_measures",
-        ),
-        "years",
+    hq = organization.headquarters_id
+    concerning = (
+        WorkItem.objects.for_headquarters(hq)
+        .concerning(organization)
+        .prefetch_related(
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.filter(participants=organization),
+                to_attr="joined_measures",
+            ),
+            "years",
+        )
     )
     agreements = (
         Agreement.objects.filter(parties=organization)
@@ -90,7 +108,11 @@ def municipality_panel(request, organization) -> SafeString:
     )
     ahead = (
         Session.objects.planned_ahead(today)
-        .filter(measure__item__in=WorkItem.objects.concerning(organization))
+        .filter(
+            measure__item__in=WorkItem.objects.for_headquarters(hq).concerning(
+                organization
+            )
+        )
         .select_related("measure__item")
         .order_by("date", "approx_month")
     )

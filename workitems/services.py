@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from meetings.models import UserProfile
+from meetings.models import UserProfile, headquarters_of
 from onechamber import jdates
 from workitems.models import ItemYear, ResultRow, ResultTable, Session, WorkItem
 
@@ -61,9 +61,23 @@ def roll_over_item(*, item_year: ItemYear) -> ItemYear:
     return new_year
 
 
-def reset_calendar_token(*, user) -> UserProfile:
+def calendar_profile(*, user) -> UserProfile | None:
+    """The account's profile (made in its headquarters when it has none), or
+    None for an account that belongs to no headquarters."""
+    headquarters = headquarters_of(user)
+    if headquarters is None:
+        return None
+    profile, _created = UserProfile.objects.get_or_create(
+        user=user, defaults={"headquarters_id": headquarters}
+    )
+    return profile
+
+
+def reset_calendar_token(*, user) -> UserProfile | None:
     """Give the account a new secret for its calendar feed; the old URL stops working."""
-    profile, _created = UserProfile.objects.get_or_create(user=user)
+    profile = calendar_profile(user=user)
+    if profile is None:
+        return None
     profile.calendar_token = secrets.token_urlsafe()
     profile.save(update_fields=["calendar_token"])
     return profile
@@ -77,11 +91,15 @@ class Finding:
     url: str
 
 
-def find_inconsistencies(*, today: dt.date) -> list[Finding]:
+def find_inconsistencies(*, today: dt.date, headquarters) -> list[Finding]:
     """What データの点検 lists: overdue planned sessions, active years without
     results, and items whose proposers differ between pages of the packet."""
     findings: list[Finding] = []
-    overdue = Session.objects.overdue(today).select_related("measure__item")
+    overdue = (
+        Session.objects.for_headquarters(headquarters)
+        .overdue(today)
+        .select_related("measure__item")
+    )
     for s in overdue:
         findings.append(
             Finding(
@@ -97,7 +115,8 @@ def find_inconsistencies(*, today: dt.date) -> list[Finding]:
             )
         )
     empty_years = (
-        ItemYear.objects.active()
+        ItemYear.objects.for_headquarters(headquarters)
+        .active()
         .filter(fiscal_year__lte=jdates.fiscal_year(today))
         .exclude(result_tables__rows__isnull=False)
         .select_related("item")
@@ -112,7 +131,9 @@ def find_inconsistencies(*, today: dt.date) -> list[Finding]:
                 url=reverse("admin:workitems_itemyear_change", args=[y.pk]),
             )
         )
-    for item in WorkItem.objects.exclude(proposers_note=""):
+    for item in WorkItem.objects.for_headquarters(headquarters).exclude(
+        proposers_note=""
+    ):
         findings.append(
             Finding(
                 kind="proposers_differ",

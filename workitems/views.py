@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from meetings.models import Meeting, Organization, UserProfile
+from meetings.models import Meeting, Organization, UserProfile, headquarters_of
 from onechamber import jdates
+from onechamber.forms import clean_year
 from workitems import reports, services
 from workitems.calendar import FILENAME, build_calendar
 from workitems.models import (
@@ -34,8 +36,13 @@ def _today():
     return timezone.localdate()
 
 
-def _fiscal_year_choices() -> list[tuple[str, str]]:
-    years = ItemYear.objects.order_by().values_list("fiscal_year", flat=True).distinct()
+def _fiscal_year_choices(headquarters) -> list[tuple[str, str]]:
+    years = (
+        ItemYear.objects.for_headquarters(headquarters)
+        .order_by()
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )
     return [("", _("すべての年度"))] + [
         (str(y), jdates.fiscal_year_label(y)) for y in sorted(set(years))
     ]
@@ -62,14 +69,18 @@ class ItemFilterForm(forms.Form):
         empty_label=gettext_lazy("すべての市町村"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, headquarters, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fy"].choices = _fiscal_year_choices()
+        self.fields["fy"].choices = _fiscal_year_choices(headquarters)
+        for name in ("department", "municipality"):
+            field = self.fields[name]
+            field.queryset = field.queryset.for_headquarters(headquarters)
 
 
 def item_list(request):
-    form = ItemFilterForm(request.GET or None)
-    items = WorkItem.objects.for_listing()
+    hq = headquarters_of(request.user)
+    form = ItemFilterForm(request.GET or None, headquarters=hq)
+    items = WorkItem.objects.for_headquarters(hq).for_listing()
     fy = status = None
     if form.is_valid():
         data = form.cleaned_data
@@ -110,7 +121,9 @@ def item_list(request):
 
 def item_detail(request, pk: int):
     item = get_object_or_404(
-        WorkItem.objects.prefetch_related(
+        WorkItem.objects.for_headquarters(
+            headquarters_of(request.user)
+        ).prefetch_related(
             *organization_prefetches(),
             "targets",
             Prefetch(
@@ -177,9 +190,11 @@ def item_detail(request, pk: int):
         .filter(workitems=item)
         .select_related("headquarters")
     )
-    merged_from = WorkItem.objects.filter(
-        years__result_tables__merged_into=item
-    ).distinct()
+    merged_from = (
+        WorkItem.objects.for_headquarters(item.headquarters_id)
+        .filter(years__result_tables__merged_into=item)
+        .distinct()
+    )
     responsibilities = list(item.responsibilities.all())
     return render(
         request,
@@ -197,36 +212,50 @@ def item_detail(request, pk: int):
     )
 
 
-def _default_wg_year() -> int | None:
-    return Session.objects.aggregate(fy=Max("fiscal_year"))["fy"]
+def _default_wg_year(headquarters) -> int | None:
+    return Session.objects.for_headquarters(headquarters).aggregate(
+        fy=Max("fiscal_year")
+    )["fy"]
 
 
 def wg_status(request):
+    hq = headquarters_of(request.user)
     fy_text = request.GET.get("fy", "")
     if fy_text:
         try:
-            fy = int(fy_text)
-            if not jdates.MIN_YEAR <= fy <= jdates.MAX_YEAR:
-                raise ValueError(fy_text)
-        except ValueError:
+            fy = clean_year(int(fy_text))
+        except (ValueError, ValidationError):
             messages.error(
                 request, _("年度は西暦の数字で指定してください（例：2021）。")
             )
-            fy = _default_wg_year()
+            fy = _default_wg_year(hq)
     else:
-        fy = _default_wg_year()
-    context = reports.wg_status_context(fy) if fy else {"rows": [], "fiscal_year": None}
+        fy = _default_wg_year(hq)
+    context = (
+        reports.wg_status_context(fy, headquarters=hq)
+        if fy
+        else {"rows": [], "fiscal_year": None}
+    )
     years = sorted(
-        set(Session.objects.order_by().values_list("fiscal_year", flat=True))
+        set(
+            Session.objects.for_headquarters(hq)
+            .order_by()
+            .values_list("fiscal_year", flat=True)
+        )
     )
     context["years"] = [(y, jdates.fiscal_year_label(y)) for y in years]
     return render(request, "workitems/wg_status.html", context)
 
 
 def plan_detail(request, fiscal_year: int):
-    plan = get_object_or_404(FiscalYearPlan, fiscal_year=fiscal_year)
+    plan = get_object_or_404(
+        FiscalYearPlan.objects.for_headquarters(headquarters_of(request.user)),
+        fiscal_year=fiscal_year,
+    )
     return render(
-        request, "workitems/plan_detail.html", reports.plan_context(fiscal_year, plan)
+        request,
+        "workitems/plan_detail.html",
+        reports.plan_context(fiscal_year, plan, headquarters=plan.headquarters_id),
     )
 
 
@@ -246,10 +275,11 @@ def schedule(request):
     )
     current = jdates.fiscal_year(_today())
     context = reports.schedule_context(request.user, years=years, current_year=current)
-    profile, _created = UserProfile.objects.get_or_create(user=request.user)
-    context["calendar_url"] = _calendar_url(request, profile)
+    profile = services.calendar_profile(user=request.user)
+    context["calendar_url"] = _calendar_url(request, profile) if profile else ""
     context["planned_sessions"] = (
-        Session.objects.filter(planned=True)
+        Session.objects.for_headquarters(headquarters_of(request.user))
+        .filter(planned=True)
         .select_related("measure__item")
         .order_by("date", "approx_month")
     )
@@ -280,7 +310,11 @@ def schedule_ics(request):
     if profile is None:
         raise Http404
     meetings = Meeting.objects.visible_to(profile.user).select_related("headquarters")
-    sessions = Session.objects.dated().select_related("measure__item")
+    sessions = (
+        Session.objects.for_headquarters(profile.headquarters_id)
+        .dated()
+        .select_related("measure__item")
+    )
     body = build_calendar(meetings=meetings, sessions=sessions)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{FILENAME}"'
@@ -289,7 +323,11 @@ def schedule_ics(request):
 
 
 def plan_latest(request):
-    plan = FiscalYearPlan.objects.order_by("-fiscal_year").first()
+    plan = (
+        FiscalYearPlan.objects.for_headquarters(headquarters_of(request.user))
+        .order_by("-fiscal_year")
+        .first()
+    )
     if plan is None:
         raise Http404
     return redirect(plan)

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from meetings.models import Headquarters
 from tests.factories import make_municipal_date, make_municipality
 from vaccination import services
 from vaccination.models import IntervalRule, TargetGroup
@@ -121,7 +122,10 @@ def test_group_without_rules_has_no_answer(db):
 
 
 def test_timeline_of_the_seed(vaccination_data):
-    groups = {g.code: g for g in services.groups_with_rules()}
+    groups = {
+        g.code: g
+        for g in services.groups_with_rules(headquarters=Headquarters.objects.get())
+    }
     elderly = [
         (p.start, p.end, p.rule.interval_months) for p in groups["elderly"].periods
     ]
@@ -154,7 +158,7 @@ def test_day_marks_use_the_japanese_holiday_calendar():
 
 
 def test_booster_grid_of_the_seed(vaccination_data):
-    grid = services.booster_grid()
+    grid = services.booster_grid(headquarters=Headquarters.objects.get())
     assert [c.label for c in grid["columns"]] == [
         "R3.12月",
         "R4.1月",

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
-from meetings.models import Organization, UserProfile
+from meetings.models import Headquarters, Organization, UserProfile
 from onechamber.roles import DEPARTMENT, ROLES, SECRETARIAT, VIEWER, sync_groups
 
 
@@ -25,14 +25,28 @@ class Command(BaseCommand):
             help="団体コード (162019) か組織名 (富山市, 厚生部)",
         )
         parser.add_argument(
+            "--headquarters",
+            help="本部の名称（本部が1つだけなら省略できます）",
+        )
+        parser.add_argument(
             "--password-stdin",
             action="store_true",
             help="パスワードを標準入力の1行目から読む",
         )
 
     @transaction.atomic
-    def handle(self, *args, username, role, organization, password_stdin, **options):
-        org = self._organization(organization) if organization else None
+    def handle(
+        self,
+        *args,
+        username,
+        role,
+        organization,
+        password_stdin,
+        headquarters=None,
+        **options,
+    ):
+        hq = self._headquarters(headquarters)
+        org = self._organization(hq, organization) if organization else None
         if role == VIEWER and (
             org is None or not org.is_municipality and org.kind != "association"
         ):
@@ -65,12 +79,36 @@ class Command(BaseCommand):
         user.save()
         groups = sync_groups()
         user.groups.set([groups[role]])
-        UserProfile.objects.update_or_create(user=user, defaults={"organization": org})
+        UserProfile.objects.update_or_create(
+            user=user, defaults={"headquarters": hq, "organization": org}
+        )
         verb = "作成しました" if created else "更新しました"
         self.stdout.write(f"{username}（{role}）を{verb}。")
 
-    def _organization(self, text: str) -> Organization:
-        matches = list(Organization.objects.filter(Q(code=text) | Q(name=text)))
+    def _headquarters(self, name: str | None) -> Headquarters:
+        found = list(
+            Headquarters.objects.filter(name=name)
+            if name
+            else Headquarters.objects.all()
+        )
+        if len(found) == 1:
+            return found[0]
+        if name:
+            raise CommandError(f"本部「{name}」が見つかりません。")
+        if not found:
+            raise CommandError(
+                "本部が登録されていません。先に load_seed か管理画面で登録してください。"
+            )
+        raise CommandError(
+            "本部が複数あります。--headquarters で本部の名称を指定してください。"
+        )
+
+    def _organization(self, hq: Headquarters, text: str) -> Organization:
+        matches = list(
+            Organization.objects.for_headquarters(hq).filter(
+                Q(code=text) | Q(name=text)
+            )
+        )
         if len(matches) != 1:
             raise CommandError(
                 f"組織「{text}」が見つかりません。団体コードか正式名称で指定してください。"

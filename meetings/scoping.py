@@ -1,0 +1,90 @@
+"""The admin's half of headquarters scoping: every list, form choice, export and
+new record of a model admin is limited to the user's headquarters.
+
+Mixed into every model admin and inline of the portal's apps. The reads
+themselves are the models' `for_headquarters` QuerySet method.
+"""
+
+from __future__ import annotations
+
+from meetings.models import headquarters_of
+from onechamber.tenancy import headquarters_path
+
+
+def _owns_headquarters(model) -> bool:
+    """Whether `model` holds its headquarters in a field of its own."""
+    return headquarters_path(model) == "headquarters"
+
+
+def scoped_form(form_class, headquarters_id):
+    """`form_class` whose new instances belong to `headquarters_id`, with the
+    uniqueness per headquarters checked by the form (not left to the database)."""
+
+    class ScopedForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.instance.headquarters_id is None:
+                self.instance.headquarters_id = headquarters_id
+
+        def _get_validation_exclusions(self):
+            return super()._get_validation_exclusions() - {"headquarters"}
+
+    ScopedForm.__name__ = form_class.__name__
+    return ScopedForm
+
+
+class HeadquartersScopedAdmin:
+    """Limit a model admin or inline to the request user's headquarters."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if headquarters_path(queryset.model) is None:
+            return queryset
+        return queryset.for_headquarters(headquarters_of(request.user))
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if _owns_headquarters(self.model):
+            exclude.append("headquarters")
+        return exclude
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if _owns_headquarters(self.model):
+            return scoped_form(form, headquarters_of(request.user))
+        return form
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if _owns_headquarters(self.model):
+            formset.form = scoped_form(formset.form, headquarters_of(request.user))
+        return formset
+
+    def _scope_choices(self, formfield, db_field, request):
+        related = db_field.remote_field.model
+        if formfield is not None and headquarters_path(related) is not None:
+            formfield.queryset = formfield.queryset.for_headquarters(
+                headquarters_of(request.user)
+            )
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return self._scope_choices(formfield, db_field, request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._scope_choices(formfield, db_field, request)
+
+    # django-import-export: resources read and write in the user's headquarters.
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            "headquarters": headquarters_of(request.user),
+        }
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {
+            **super().get_export_resource_kwargs(request, **kwargs),
+            "headquarters": headquarters_of(request.user),
+        }
