@@ -7,6 +7,10 @@ themselves are the models' `for_headquarters` QuerySet method.
 
 from __future__ import annotations
 
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist
+
 from meetings.models import headquarters_of
 from onechamber.tenancy import headquarters_path
 
@@ -41,6 +45,21 @@ class HeadquartersScopedAdmin:
         if headquarters_path(queryset.model) is None:
             return queryset
         return queryset.for_headquarters(headquarters_of(request.user))
+
+    def get_list_filter(self, request):
+        # A filter on a relation offers only the values this headquarters'
+        # records use, not every row of the related table.
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str):
+                try:
+                    field = get_fields_from_path(self.model, entry)[-1]
+                except (FieldDoesNotExist, admin.utils.NotRelationField):
+                    field = None
+                if field is not None and field.is_relation:
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            filters.append(entry)
+        return filters
 
     def get_exclude(self, request, obj=None):
         exclude = list(super().get_exclude(request, obj) or [])

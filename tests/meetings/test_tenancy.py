@@ -19,7 +19,7 @@ from workitems.models import FiscalYearPlan, WorkItem
 SEED_MEETING = "令和3年度第4回「ワンチームとやま」連携推進本部会議"
 SEED_ITEM = "防災・危機管理体制の連携・強化"
 SEED_CITY = "高岡市"
-SEED_NOTICE = "追加接種"
+SEED_NOTICE = "8か月以上の経過を待たずに"
 
 
 @pytest.fixture
@@ -100,7 +100,8 @@ def test_viewer_pages_show_only_their_headquarters(client, ishikawa, seed):
     everything = "".join(texts.values())
     for seed_word in (SEED_MEETING, SEED_ITEM, SEED_CITY, "魚津市", SEED_NOTICE):
         assert seed_word not in everything, seed_word
-    assert "いしかわ連携推進本部" in texts["meetings"]
+    assert ishikawa["meeting"].get_absolute_url() in texts["meetings"]
+    assert seed.get_absolute_url() not in everything
     assert "金沢市" in texts["municipalities"]
     assert "能登の連携項目" in texts["items"]
     assert "能登の連携項目" in texts["wg"]
@@ -131,8 +132,8 @@ def test_the_seed_viewer_sees_nothing_of_the_other(client, ishikawa, seed):
         _text(client, reverse(name))
         for name in ("meetings:meeting_list", "workitems:item_list")
     )
-    assert SEED_MEETING in everything
-    assert "いしかわ" not in everything
+    assert seed.get_absolute_url() in everything
+    assert ishikawa["meeting"].get_absolute_url() not in everything
     assert "能登" not in everything
     meeting = ishikawa["meeting"]
     assert client.get(meeting.get_absolute_url()).status_code == 404
@@ -180,9 +181,9 @@ def test_admin_lists_and_pages_are_scoped(client, ishikawa, seed):
     response = client.get(reverse("admin:meetings_meeting_change", args=[seed.pk]))
     assert response.status_code == 302  # the admin's "does not exist" redirect
     # Choices of a form offer only the headquarters' own records.
-    form = _text(client, reverse("admin:workitems_measure_add"))
-    assert "能登の連携項目" in form
-    assert SEED_ITEM not in form
+    form = _text(client, reverse("admin:meetings_attendance_add"))
+    assert "令和3年度第4回いしかわ連携推進本部会議" in form
+    assert SEED_MEETING not in form
 
 
 def test_a_new_record_in_the_admin_belongs_to_the_users_headquarters(
