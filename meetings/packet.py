@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when the assembly (numbering, stamping, outline) changes: every cached
 # document is then built again from its parts.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 # Files the parts read through the fetcher: a change in any re-renders them all.
 ASSETS = (
     "css/print.css",
@@ -488,6 +488,7 @@ def _build(
             for p in parts
         ],
         title=title,
+        roots=roots(),
         author=author,
     )
     _store(

@@ -1,12 +1,17 @@
 """The PDF engine on its own: checks on uploads, merging, numbering, stamping."""
 
 import io
+from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader, PdfWriter
 
 from meetings import pdf
 from tests.factories import make_corrupt_pdf_bytes, make_pdf_bytes
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+ROOTS = {"static": [str(STATIC)]}
 
 
 def test_read_pdf_accepts_a_good_file():
@@ -41,6 +46,7 @@ def test_assemble_numbers_pages_and_outlines_pieces():
             pdf.Piece(pdf=make_pdf_bytes(pages=3, text="BETA"), title="次"),
         ],
         title="会議の資料",
+        roots=ROOTS,
     )
     reader = PdfReader(io.BytesIO(data))
     assert count == len(reader.pages) == 5
@@ -65,7 +71,9 @@ def test_assemble_numbers_pages_and_outlines_pieces():
 
 def test_page_number_is_centred_at_the_foot_of_landscape_pages():
     data, _count = pdf.assemble(
-        [pdf.Piece(pdf=make_pdf_bytes(pages=1, size=(842, 595)))], title="横"
+        [pdf.Piece(pdf=make_pdf_bytes(pages=1, size=(842, 595)))],
+        title="横",
+        roots=ROOTS,
     )
     page = PdfReader(io.BytesIO(data)).pages[0]
     positions = []
@@ -75,9 +83,26 @@ def test_page_number_is_centred_at_the_foot_of_landscape_pages():
         )
     )
     (text, (x, y)), *_ = positions
-    width = (333 + 278 + 556 + 278 + 333) * 9 / 1000
+    font = TTFont(STATIC / "fonts" / "BIZUDPGothic-Regular.ttf", lazy=True)
+    cmap = font.getBestCmap()
+    advance = sum(font["hmtx"][cmap[ord(c)]][0] for c in "- 1 -")
+    width = advance / font["head"].unitsPerEm * 9
     assert text == "- 1 -"
-    assert (round(x, 1), round(y, 1)) == (round((842 - width) / 2, 1), 22.7)
+    # The PDF gives advances in whole 1/1000 em: centred to a tenth of a point.
+    assert (x, y) == (pytest.approx((842 - width) / 2, abs=0.1), pytest.approx(22.7))
+
+
+def test_page_numbers_are_set_in_an_embedded_subset_of_the_bundled_font():
+    data, _count = pdf.assemble(
+        [pdf.Piece(pdf=make_pdf_bytes(pages=1))], title="番号", roots=ROOTS
+    )
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    font = page["/Resources"]["/Font"][pdf.PAGE_NUMBER_FONT].get_object()
+    assert font["/Subtype"] == "/TrueType"
+    prefix, family = str(font["/BaseFont"]).split("+")
+    assert (len(prefix), prefix[1:].isupper(), family) == (7, True, "BIZ-UDPGothic")
+    subset = TTFont(io.BytesIO(font["/FontDescriptor"]["/FontFile2"].get_data()))
+    assert set(subset.getBestCmap()) == {ord(c) for c in " -0123456789"}
 
 
 def test_rotated_upload_page_is_stamped_upright():
