@@ -264,7 +264,8 @@ def main() -> None:
     from django.test import Client
 
     from meetings import packet, pdf
-    from meetings.models import Meeting, PacketPart, number_materials
+    from meetings.models import Meeting, PacketPart
+    from meetings.reports import number_materials
     from onechamber.roles import sync_groups
 
     stand_ins = register_stand_ins(Path(args.seed_text))

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from meetings import pdf, sections, versioning
+from meetings import pdf, reports, sections, versioning
 from meetings.models import Material, Meeting, PacketPart
 from meetings.text import render_markdown
 from onechamber import jdates
@@ -260,9 +260,7 @@ def material_parts(material: Material, *, draft: bool, assets: str) -> list[Part
 
 def packet_parts(meeting: Meeting, *, draft: bool, assets: str) -> list[Part]:
     """Every part of a meeting's packet, in print order."""
-    from meetings.views import meeting_context
-
-    context = meeting_context(meeting)
+    context = reports.meeting_context(meeting)
     parts = front_parts(context, draft=draft, assets=assets)
     for material in context["materials"]:
         parts += material_parts(material, draft=draft, assets=assets)
@@ -307,7 +305,7 @@ def build_packet(meeting: Meeting) -> BuildResult:
 
 
 def build_material(meeting: Meeting, material: Material) -> BuildResult:
-    """One material alone (`material` numbered by ``number_materials``)."""
+    """One material alone (`material` numbered by ``reports.number_materials``)."""
     draft = is_draft(meeting)
     assets = asset_version()
     filename = _filename(meeting, material.label, draft=draft)

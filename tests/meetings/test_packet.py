@@ -7,7 +7,8 @@ import pytest
 from pypdf import PdfReader
 
 from meetings import packet
-from meetings.models import Material, PacketPart, number_materials
+from meetings.models import Material, PacketPart
+from meetings.reports import number_materials
 from tests.factories import make_corrupt_pdf_bytes, make_pdf_file
 from tests.meetings.conftest import TEST_KIND
 
