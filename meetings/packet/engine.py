@@ -2,7 +2,7 @@
 process pool to render parts on every core, and pypdf to check, stamp and merge.
 
 Nothing here touches Django or the database, so the pool's worker processes
-can import this module alone; the builder in ``meetings.packet`` decides what
+can import this module alone; ``meetings.packet.assembly`` decides what
 to render and caches the results.
 """
 
