@@ -174,7 +174,7 @@ def median_ms(samples: list[float]) -> float:
 
 def worker_peaks() -> list[int]:
     """Peak resident memory (KiB) of the render pool's live worker processes."""
-    from meetings import pdf
+    from meetings.packet import engine as pdf
 
     peaks = []
     pool = pdf._pool
@@ -263,8 +263,10 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from meetings import packet, pdf
-    from meetings.models import Meeting, PacketPart, number_materials
+    from meetings import packet
+    from meetings.models import Meeting, PacketPart
+    from meetings.packet import engine as pdf
+    from meetings.reports import number_materials
     from onechamber.roles import sync_groups
 
     stand_ins = register_stand_ins(Path(args.seed_text))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings import sections
 from meetings.models import Material
-from meetings.pdf import MAX_UPLOAD_PAGES, UnreadablePdf, read_pdf
+from meetings.packet.engine import MAX_UPLOAD_PAGES, UnreadablePdf, read_pdf
 from onechamber.forms import JapaneseDateField
 
 PDF_PROBLEMS = {

@@ -661,17 +661,6 @@ class Material(models.Model):
             )
 
 
-def number_materials(materials) -> list[Material]:
-    """Set `number` and `label` (資料1, 参考資料2) on materials, in packet order."""
-    counters: dict[str, int] = {}
-    numbered = sorted(materials, key=lambda m: (m.series != "main", m.order, m.pk))
-    for material in numbered:
-        counters[material.series] = counters.get(material.series, 0) + 1
-        material.number = counters[material.series]
-        material.label = f"{material.get_series_display()}{material.number}"
-    return numbered
-
-
 class Attendance(models.Model):
     headquarters_path = "meeting__headquarters"
 

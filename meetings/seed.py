@@ -20,6 +20,7 @@ from meetings.models import (
     Position,
     Tenure,
 )
+from meetings.reports import number_materials
 from onechamber import seeding
 from onechamber.fixtures import fixture_path, read_fixture
 from onechamber.seeding import sync, sync_m2m
@@ -149,8 +150,6 @@ def _load_materials(meeting: Meeting, rows: list[dict], orgs) -> None:
 
 
 def _material_by_label(meeting: Meeting) -> dict[str, Material]:
-    from meetings.models import number_materials
-
     return {m.label: m for m in number_materials(meeting.materials.all())}
 
 

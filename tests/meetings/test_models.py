@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from meetings.models import Meeting, Organization, number_materials
+from meetings.models import Meeting, Organization
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -75,20 +75,6 @@ def test_extraordinary_meeting_name(db):
     )
     assert meeting.short_title == "新型コロナウイルス対策に関する臨時会議"
     assert meeting.number is None
-
-
-def test_materials_are_numbered_per_series_by_order(db):
-    meeting = factories.make_meeting()
-    factories.make_material(meeting=meeting, title="参考B", series="reference", order=2)
-    factories.make_material(meeting=meeting, title="資料B", order=5)
-    factories.make_material(meeting=meeting, title="参考A", series="reference", order=1)
-    factories.make_material(meeting=meeting, title="資料A", order=3)
-    assert [(m.label, m.title) for m in number_materials(meeting.materials.all())] == [
-        ("資料1", "資料A"),
-        ("資料2", "資料B"),
-        ("参考資料1", "参考A"),
-        ("参考資料2", "参考B"),
-    ]
 
 
 def test_proxy_attendance_needs_the_proxys_name(db):

@@ -1,12 +1,14 @@
 """The packet builder: order, labels, numbers, outline, font, cache, uploads."""
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
 
 from meetings import packet
-from meetings.models import Material, PacketPart, number_materials
+from meetings.models import Material, PacketPart
+from meetings.reports import number_materials
 from tests.factories import make_corrupt_pdf_bytes, make_pdf_file
 from tests.meetings.conftest import TEST_KIND
 
@@ -114,20 +116,42 @@ def test_outline_and_metadata(seed_packet_meeting):
     assert reader.root_object["/Lang"] == "ja"
 
 
-def test_bundled_font_is_embedded_as_a_subset(seed_packet_meeting):
-    reader = PdfReader(io.BytesIO(packet.build_packet(seed_packet_meeting).pdf))
+BUNDLED_SUBSET = re.compile(r"/[A-Z]{6}\+BIZ-UDPGothic(-Bold)?")
+
+
+def fonts_in(resources, seen: set) -> list:
+    """Every font dictionary a resource dictionary reaches, through forms too."""
+    if resources is None or id(resources) in seen:
+        return []
+    seen.add(id(resources))
+    resources = resources.get_object()
+    found = [font.get_object() for font in resources.get("/Font", {}).values()]
+    for xobject in resources.get("/XObject", {}).values():
+        xobject = xobject.get_object()
+        found += fonts_in(xobject.get("/Resources"), seen)
+    for pattern in resources.get("/Pattern", {}).values():
+        found += fonts_in(pattern.get_object().get("/Resources"), seen)
+    for font in list(found):
+        if font["/Subtype"] == "/Type3":
+            found += fonts_in(font.get("/Resources"), seen)
+    return found
+
+
+def test_every_text_is_set_in_the_bundled_font_embedded_as_a_subset(seed):
+    """Seating chart, indicator and interval charts (SVG) and page numbers too."""
+    reader = PdfReader(io.BytesIO(packet.build_packet(seed).pdf))
     embedded = set()
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            if font["/Subtype"] == "/Type1":
-                assert font["/BaseFont"] == "/Helvetica"  # the page numbers
-                continue
-            descendant = font["/DescendantFonts"][0].get_object()
-            descriptor = descendant["/FontDescriptor"].get_object()
-            assert "/FontFile2" in descriptor
-            embedded.add(str(font["/BaseFont"]).split("+", 1)[1])
-            assert len(str(font["/BaseFont"]).split("+", 1)[0]) == 7  # /ABCDEF
+    for number, page in enumerate(reader.pages, 1):
+        fonts = fonts_in(page["/Resources"], set())
+        assert fonts, f"page {number} has no font"
+        for font in fonts:
+            name = str(font["/BaseFont"])
+            assert BUNDLED_SUBSET.fullmatch(name), f"page {number}: {name}"
+            if font["/Subtype"] == "/Type0":
+                font = font["/DescendantFonts"][0].get_object()
+            assert font["/Subtype"] in ("/CIDFontType2", "/TrueType"), name
+            assert "/FontFile2" in font["/FontDescriptor"].get_object(), name
+            embedded.add(name.split("+", 1)[1])
     assert embedded == {"BIZ-UDPGothic", "BIZ-UDPGothic-Bold"}
 
 

@@ -7,8 +7,9 @@ import threading
 import pytest
 from pypdf import PdfReader
 
-from meetings import packet, pdf, sections
+from meetings import packet, sections
 from meetings.models import Material
+from meetings.packet import engine
 from tests import factories
 
 SECRET = "LEAKED-SECRET-TEXT"
@@ -141,15 +142,15 @@ ROOTS = {"static": ["/srv/app/static"], "media": ["/srv/app/media"]}
     ],
 )
 def test_fetcher_refuses_anything_but_static_and_media_files(url):
-    fetcher = pdf.RestrictedFetcher(ROOTS)
+    fetcher = engine.RestrictedFetcher(ROOTS)
     assert fetcher.resolve(url) is None
-    with pytest.raises(pdf.RefusedURL):
+    with pytest.raises(engine.RefusedURL):
         fetcher.fetch(url)
     assert fetcher.refused == [url]
 
 
 def test_fetcher_serves_the_print_stylesheet_and_font():
-    fetcher = pdf.RestrictedFetcher(packet.roots())
+    fetcher = engine.RestrictedFetcher(packet.roots())
     css = fetcher.fetch("https://packet.invalid/static/css/print.css")
     assert css.content_type == "text/css"
     assert b"@font-face" in css.read()
@@ -163,5 +164,5 @@ def test_fetcher_does_not_follow_a_symlink_out_of_its_root(tmp_path):
     outside = tmp_path / "outside.css"
     outside.write_text("body {}")
     (root / "link.css").symlink_to(outside)
-    fetcher = pdf.RestrictedFetcher({"static": [str(root)]})
+    fetcher = engine.RestrictedFetcher({"static": [str(root)]})
     assert fetcher.resolve("https://packet.invalid/static/link.css") is None

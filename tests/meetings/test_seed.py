@@ -12,8 +12,8 @@ from meetings.models import (
     Person,
     Position,
     Tenure,
-    number_materials,
 )
+from meetings.reports import number_materials
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from meetings import sections
-from meetings.models import number_materials
+from meetings.reports import number_materials
 
 pytestmark = pytest.mark.django_db
 

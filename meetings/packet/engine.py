@@ -2,13 +2,14 @@
 process pool to render parts on every core, and pypdf to check, stamp and merge.
 
 Nothing here touches Django or the database, so the pool's worker processes
-can import this module alone; the builder in ``meetings.packet`` decides what
+can import this module alone; ``meetings.packet.assembly`` decides what
 to render and caches the results.
 """
 
 from __future__ import annotations
 
 import atexit
+import hashlib
 import io
 import logging
 import mimetypes
@@ -26,13 +27,18 @@ from urllib.parse import unquote, urlsplit
 # WeasyPrint reports each step at INFO, from its import on: a server log needs
 # only its warnings.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+# fontTools' subsetter reports every table it touches at INFO.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
+from fontTools import subset  # noqa: E402
+from fontTools.ttLib import TTFont  # noqa: E402
 from pypdf import PdfReader, PdfWriter, Transformation  # noqa: E402
 from pypdf.generic import (  # noqa: E402
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
     NameObject,
+    NumberObject,
     TextStringObject,
 )
 from weasyprint import CSS, HTML, __version__  # noqa: E402
@@ -304,23 +310,138 @@ def rounded(size: tuple[float, float]) -> tuple[float, float]:
     return (round(size[0], 1), round(size[1], 1))
 
 
-# Page numbers are digits in Helvetica, one of the 14 fonts every PDF reader
-# has, so stamping them needs no font embedded and no WeasyPrint.
-_HELVETICA_WIDTHS = {"-": 333, " ": 278, "/": 278, **dict.fromkeys("0123456789", 556)}
+# Page numbers are drawn in the bundled font, like every other text of the
+# packet: a subset of its regular face holding the digits, the dash and the
+# space, embedded once per document as a simple TrueType font.
+PAGE_NUMBER_FONT_FILE = "fonts/BIZUDPGothic-Regular.ttf"
+PAGE_NUMBER_CHARS = " -0123456789"
 PAGE_NUMBER_FONT = NameObject("/OCPageNo")
 PAGE_NUMBER_SIZE = 9
 # Baseline of the number above the foot of the page (points; 8 mm).
 PAGE_NUMBER_BASELINE = 22.7
 
 
+@dataclass(frozen=True)
+class NumberFont:
+    """The subset font file and what a PDF font dictionary says about it."""
+
+    name: str  # the subset's PostScript name, ABCDEF+Family
+    data: bytes
+    widths: dict[str, int]  # advance of each character, in 1/1000 em
+    bbox: tuple[int, int, int, int]
+    ascent: int
+    descent: int
+    cap_height: int
+
+    def width(self, text: str, size: float) -> float:
+        return sum(self.widths[c] for c in text) * size / 1000
+
+
+_number_fonts: dict[tuple[str, int, int], NumberFont] = {}
+
+
+def number_font(roots: Roots) -> NumberFont:
+    """The page-number subset of the bundled font, made once per process."""
+    path = find_file(roots, "static", PAGE_NUMBER_FONT_FILE)
+    if path is None:
+        raise FileNotFoundError(f"static/{PAGE_NUMBER_FONT_FILE} is missing")
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _number_fonts:
+        _number_fonts.clear()
+        _number_fonts[key] = _subset_number_font(path)
+    return _number_fonts[key]
+
+
+def _subset_number_font(path: Path) -> NumberFont:
+    font = TTFont(path, lazy=True)
+    scale = 1000 / font["head"].unitsPerEm
+    cmap = font.getBestCmap()
+    widths = {
+        c: round(font["hmtx"][cmap[ord(c)]][0] * scale) for c in PAGE_NUMBER_CHARS
+    }
+    head, hhea = font["head"], font["hhea"]
+    bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+    ascent, descent = round(hhea.ascent * scale), round(hhea.descent * scale)
+    cap_height = round(getattr(font["OS/2"], "sCapHeight", hhea.ascent) * scale)
+    family = font["name"].getDebugName(1) or path.stem
+    options = subset.Options()
+    options.layout_features = []
+    options.layout_closure = False
+    options.hinting = False
+    options.name_IDs = []
+    options.notdef_outline = True
+    options.drop_tables += ["DSIG", "GSUB", "GPOS", "GDEF", "vhea", "vmtx", "VORG"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=PAGE_NUMBER_CHARS)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    data = out.getvalue()
+    # The subset tag: six capitals, the same for the same font file.
+    digest = hashlib.sha256(data).digest()
+    tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+    return NumberFont(
+        name=f"{tag}+{family.replace(' ', '-')}",
+        data=data,
+        widths=widths,
+        bbox=bbox,
+        ascent=ascent,
+        descent=descent,
+        cap_height=cap_height,
+    )
+
+
+def _add_number_font(writer: PdfWriter, font: NumberFont):
+    """A simple TrueType font dictionary for `font`, WinAnsi-encoded."""
+    plain = DecodedStreamObject()
+    plain.set_data(font.data)
+    file = plain.flate_encode()
+    file[NameObject("/Length1")] = NumberObject(len(font.data))
+    descriptor = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/FontDescriptor"),
+            NameObject("/FontName"): NameObject(f"/{font.name}"),
+            # Nonsymbolic: codes map to glyphs through the encoding's names.
+            NameObject("/Flags"): NumberObject(32),
+            NameObject("/FontBBox"): ArrayObject([NumberObject(v) for v in font.bbox]),
+            NameObject("/ItalicAngle"): NumberObject(0),
+            NameObject("/Ascent"): NumberObject(font.ascent),
+            NameObject("/Descent"): NumberObject(font.descent),
+            NameObject("/CapHeight"): NumberObject(font.cap_height),
+            NameObject("/StemV"): NumberObject(80),
+            NameObject("/FontFile2"): writer._add_object(file),
+        }
+    )
+    codes = [ord(c) for c in font.widths]
+    first, last = min(codes), max(codes)
+    widths = [font.widths.get(chr(code), 0) for code in range(first, last + 1)]
+    return writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/TrueType"),
+                NameObject("/BaseFont"): NameObject(f"/{font.name}"),
+                NameObject("/FirstChar"): NumberObject(first),
+                NameObject("/LastChar"): NumberObject(last),
+                NameObject("/Widths"): ArrayObject([NumberObject(w) for w in widths]),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+                NameObject("/FontDescriptor"): writer._add_object(descriptor),
+            }
+        )
+    )
+
+
 def page_number_text(number: int) -> str:
     return f"- {number} -"
 
 
-def _stamp_page_number(writer: PdfWriter, page, number: int, font_ref) -> None:
+def _stamp_page_number(
+    writer: PdfWriter, page, number: int, font: NumberFont, font_ref
+) -> None:
     text = page_number_text(number)
     box = page.cropbox
-    width = sum(_HELVETICA_WIDTHS[c] for c in text) * PAGE_NUMBER_SIZE / 1000
+    width = font.width(text, PAGE_NUMBER_SIZE)
     x = float(box.left) + (float(box.width) - width) / 2
     y = float(box.bottom) + PAGE_NUMBER_BASELINE
     resources = page.get("/Resources")
@@ -386,19 +507,20 @@ def _reader(piece: Piece) -> PdfReader:
 
 
 def assemble(
-    pieces: Sequence[Piece], *, title: str, lang: str = "ja", author: str = ""
+    pieces: Sequence[Piece],
+    *,
+    title: str,
+    roots: Roots,
+    lang: str = "ja",
+    author: str = "",
 ) -> tuple[bytes, int]:
-    """Merge pieces in order; number every page at its foot; outline; metadata."""
+    """Merge pieces in order; number every page at its foot; outline; metadata.
+
+    The page numbers are set in the bundled font found under `roots`.
+    """
+    font = number_font(roots)
     writer = PdfWriter()
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
-    )
-    font_ref = writer._add_object(font)
+    font_ref = _add_number_font(writer, font)
     outline = []
     # Cached readers share their input stream: one merge at a time reads them.
     with _merge_lock:
@@ -410,7 +532,7 @@ def assemble(
             if piece.title:
                 outline.append((piece.title, first))
     for number, page in enumerate(writer.pages, start=1):
-        _stamp_page_number(writer, page, number, font_ref)
+        _stamp_page_number(writer, page, number, font, font_ref)
     for entry, first in outline:
         writer.add_outline_item(title=entry, page_number=first)
     metadata = {"/Title": title, "/Creator": "onechamber"}
