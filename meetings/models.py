@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meetings import sections
 from onechamber import jdates
 from onechamber.codes import is_valid_code
 from onechamber.models import ApproximateDate
@@ -642,8 +643,6 @@ class Material(models.Model):
         return f"{self.title}"
 
     def clean(self) -> None:
-        from meetings import sections
-
         if self.content == self.Content.SECTION:
             if not self.section_kind:
                 raise ValidationError(
@@ -802,6 +801,17 @@ class UserProfile(models.Model):
             )
 
 
+def profile_of(user) -> UserProfile | None:
+    """The profile of an account, with its organisation; cached on the user."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_onechamber_profile"):
+        user._onechamber_profile = (
+            UserProfile.objects.select_related("organization").filter(user=user).first()
+        )
+    return user._onechamber_profile
+
+
 def headquarters_of(user) -> int | None:
     """The primary key of the headquarters an account belongs to (its profile's),
     or None. A superuser without a profile belongs to the first headquarters, so
@@ -809,14 +819,12 @@ def headquarters_of(user) -> int | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_onechamber_headquarters"):
-        found = (
-            UserProfile.objects.filter(user=user)
-            .values_list("headquarters_id", flat=True)
-            .first()
-        )
+        profile = profile_of(user)
+        found = profile.headquarters_id if profile else None
         if found is None and user.is_superuser:
-            found = Headquarters.objects.order_by("pk").values_list("pk", flat=True)
-            found = found.first()
+            found = (
+                Headquarters.objects.order_by("pk").values_list("pk", flat=True).first()
+            )
         user._onechamber_headquarters = found
     return user._onechamber_headquarters
 

@@ -19,7 +19,7 @@ from meetings.models import (
     Organization,
     Position,
     Tenure,
-    UserProfile,
+    profile_of,
 )
 from onechamber import jdates
 
@@ -170,11 +170,5 @@ def seating_chart(attendances: list[Attendance]) -> dict:
 
 def user_organization(user) -> Organization | None:
     """The organisation an account belongs to, or None (cached on the user)."""
-    if not user.is_authenticated:
-        return None
-    if not hasattr(user, "_onechamber_profile"):
-        user._onechamber_profile = (
-            UserProfile.objects.select_related("organization").filter(user=user).first()
-        )
-    profile = user._onechamber_profile
+    profile = profile_of(user)
     return profile.organization if profile else None

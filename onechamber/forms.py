@@ -32,9 +32,10 @@ def clean_year(year: int) -> int:
     return year
 
 
-def clean_date(value) -> dt.date | None:
+def clean_date(value, *, check_years: bool = True) -> dt.date | None:
     """A date as people type it (2022-01-20, 2022/1/20, 令和4年1月20日, R4.1.20,
-    full-width digits too), within the years of `year_range()`; None if empty."""
+    full-width digits too), within the years of `year_range()` unless the
+    caller checks a range of its own; None if empty."""
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
@@ -45,17 +46,17 @@ def clean_date(value) -> dt.date | None:
         text = str(value).strip()
         if not text:
             return None
-        if len(text) > MAX_DATE_TEXT or "\x00" in text:
+        if len(text) > MAX_DATE_TEXT:
             raise ValidationError(
-                _("日付の形式が読み取れません。2022-01-20 のように入力してください。"),
-                code="invalid_date",
+                _("日付が長すぎます。2021-08-31 のように入力してください。"),
+                code="too_long",
             )
         try:
             day = jdates.parse_date(text)
         except ValueError as exc:
             raise ValidationError(str(exc), code="invalid_date") from None
     first, last = year_range()
-    if not first <= day.year <= last:
+    if check_years and not first <= day.year <= last:
         raise ValidationError(
             _("%(min)s年から%(max)s年までの日付を入力してください。"),
             code="out_of_range",
@@ -65,10 +66,23 @@ def clean_date(value) -> dt.date | None:
 
 
 class JapaneseDateField(forms.DateField):
-    """A date typed as 2022-01-20, 2022/1/20, 令和4年1月20日 or R4.1.20."""
+    """A date typed as 2022-01-20, 2022/1/20, 令和4年1月20日 or R4.1.20.
+
+    The years allowed are the portal's (settings), or the form's own range
+    when it gives `earliest`, `latest` and the message that names them."""
+
+    def __init__(self, *, earliest=None, latest=None, range_message=None, **kwargs):
+        super().__init__(**kwargs)
+        self.earliest, self.latest, self.range_message = earliest, latest, range_message
 
     def to_python(self, value):
-        return clean_date(value)
+        own_range = self.earliest is not None or self.latest is not None
+        day = clean_date(value, check_years=not own_range)
+        too_early = self.earliest is not None and day and day < self.earliest
+        too_late = self.latest is not None and day and day > self.latest
+        if too_early or too_late:
+            raise ValidationError(self.range_message, code="out_of_range")
+        return day
 
     def strptime(self, value, format):  # noqa: A002 - Django's signature
         return clean_date(value)

@@ -33,6 +33,11 @@ class EligibilityForm(forms.Form):
         label=_("初回接種（2回目）の完了日"),
         help_text=_("例：2021-08-31、2021/8/31、令和3年8月31日、R3.8.31"),
         error_messages={"required": _("初回接種の完了日を入力してください。")},
+        earliest=EARLIEST_COMPLETION,
+        latest=LATEST_COMPLETION,
+        range_message=_(
+            "完了日は2000年1月1日から2099年12月31日までの日付で入力してください。"
+        ),
     )
     municipality = forms.ModelChoiceField(
         label=_("市町村（任意）"),
@@ -53,17 +58,6 @@ class EligibilityForm(forms.Form):
         for name in ("group", "municipality"):
             field = self.fields[name]
             field.queryset = field.queryset.for_headquarters(headquarters)
-
-    def clean_completed(self):
-        completed = self.cleaned_data["completed"]
-        if completed and not (EARLIEST_COMPLETION <= completed <= LATEST_COMPLETION):
-            raise forms.ValidationError(
-                _(
-                    "完了日は2000年1月1日から2099年12月31日までの日付で入力してください。"
-                ),
-                code="out_of_range",
-            )
-        return completed
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import template
+from django.utils import timezone
 
 from onechamber import jdates
 
@@ -11,8 +12,6 @@ register = template.Library()
 
 def _local_date(value):
     if isinstance(value, dt.datetime):
-        from django.utils import timezone
-
         return timezone.localtime(value).date() if timezone.is_aware(value) else value
     return value
 

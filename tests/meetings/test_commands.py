@@ -75,6 +75,7 @@ def test_viewer_needs_a_municipality(db):
 
 
 def test_unknown_organization_is_a_clear_error(db):
+    factories.make_headquarters()
     with pytest.raises(CommandError, match="組織「999999」が見つかりません"):
         _add_user("x", "--role", "viewer", "--organization", "999999")
 

@@ -110,7 +110,7 @@ def test_copy_names_the_current_holder_and_keeps_the_old_record(seed):
     Tenure.objects.filter(position=attendance.position).update(end=dt.date(2022, 3, 31))
     Tenure.objects.create(
         position=attendance.position,
-        person=Person.objects.create(name="新 市長"),
+        person=Person.objects.create(headquarters=seed.headquarters, name="新 市長"),
         start=dt.date(2022, 4, 1),
     )
     result = services.copy_meeting(meeting=seed, new_date=dt.date(2022, 5, 19))

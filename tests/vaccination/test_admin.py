@@ -181,7 +181,7 @@ def test_admin_rejects_a_floor_longer_than_the_interval(client, secretariat_user
         ({"effective_to": "2022-02-01"}, "適用終了日は適用開始日以降にしてください。"),
         ({"interval_months": "0"}, "間隔は1か月から36か月の間で入力してください。"),
         ({"interval_months": "37"}, "間隔は1か月から36か月の間で入力してください。"),
-        ({"effective_from": "2022-02-30"}, "日付を正しく入力してください。"),
+        ({"effective_from": "2022-02-30"}, "2022年2月30日という日付はありません。"),
     ],
 )
 def test_admin_explains_bad_rule_input(client, secretariat_user, overrides, message):

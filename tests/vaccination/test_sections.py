@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from meetings import sections
 from meetings.models import Material
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,10 @@ def test_material_page_shows_the_section(client, seed, viewer_user):
     ],
 )
 def test_each_partial_section_renders(vaccination_data, key):
-    material = Material(content=Material.Content.SECTION, section_kind=key)
+    meeting = factories.make_meeting()
+    material = Material(
+        meeting=meeting, content=Material.Content.SECTION, section_kind=key
+    )
     html = sections.render(material)
     assert "<section" in html
 

@@ -69,7 +69,7 @@ def test_seed_restores_an_edited_row(vaccination_data):
     rule = IntervalRule.objects.get(group__code="general", interval_months=7)
     rule.effective_from = dt.date(2022, 4, 1)
     rule.save()
-    seed.load()
+    seed.load(headquarters=rule.group.headquarters)
     rule.refresh_from_db()
     assert rule.effective_from == dt.date(2022, 3, 1)
     assert IntervalRule.objects.count() == 10

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from meetings.models import Headquarters
+from tests import factories
 from tests.factories import make_municipal_date, make_municipality
 from vaccination import services
 from vaccination.models import IntervalRule, TargetGroup
@@ -117,7 +118,7 @@ def test_municipal_date_applies_for_that_municipality_only(vaccination_data):
 
 
 def test_group_without_rules_has_no_answer(db):
-    group = TargetGroup.objects.create(code="none", name="規則のない区分")
+    group = factories.make_group(code="none", name="規則のない区分")
     assert services.answer_eligibility(group=group, completed=D(2021, 7, 1)) is None
 
 

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from meetings.models import Headquarters
 from workitems import reports
 from workitems.models import Indicator, Session
 
@@ -144,7 +145,7 @@ def test_indicator_without_baseline_has_no_chart():
 
 @pytest.mark.django_db
 def test_wg_status_table_reproduces_the_seeds_first_table(seed):
-    context = reports.wg_status_context(2021)
+    context = reports.wg_status_context(2021, headquarters=Headquarters.objects.get())
     table = [
         (
             row["item"].name,
@@ -210,7 +211,12 @@ def test_wg_status_table_reproduces_the_seeds_first_table(seed):
 
 @pytest.mark.django_db
 def test_wg_status_leaves_out_trainings_and_other_years(seed):
-    rows = reports.wg_status_context(2021)["rows"]
+    rows = reports.wg_status_context(2021, headquarters=Headquarters.objects.get())[
+        "rows"
+    ]
     digital = rows[-1]["measures"][0]["sessions"]
     assert not any("安全管理措置" in line for line in digital)
-    assert reports.wg_status_context(2019)["rows"] == []
+    assert (
+        reports.wg_status_context(2019, headquarters=Headquarters.objects.get())["rows"]
+        == []
+    )

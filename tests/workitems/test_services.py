@@ -58,7 +58,9 @@ def test_find_inconsistencies_reports_each_kind():
     )
     item.proposers_note = "資料1では滑川市が提案市町村に記載されていない。"
     item.save()
-    findings = services.find_inconsistencies(today=dt.date(2022, 3, 1))
+    findings = services.find_inconsistencies(
+        today=dt.date(2022, 3, 1), headquarters=item.headquarters
+    )
     assert [(f.kind, f.message) for f in findings] == [
         ("overdue_session", "点検する項目 ③：2/4予定が「予定」のままです。"),
         ("no_results", "点検する項目：令和3年度の取り組み結果が登録されていません。"),
@@ -69,12 +71,20 @@ def test_find_inconsistencies_reports_each_kind():
     ]
     make_result_row(item_year=year)
     assert [
-        f.kind for f in services.find_inconsistencies(today=dt.date(2022, 2, 3))
+        f.kind
+        for f in services.find_inconsistencies(
+            today=dt.date(2022, 2, 3), headquarters=item.headquarters
+        )
     ] == ["proposers_differ"]
 
 
 def test_find_inconsistencies_on_the_seed(seed):
-    kinds = [f.kind for f in services.find_inconsistencies(today=dt.date(2022, 6, 1))]
+    kinds = [
+        f.kind
+        for f in services.find_inconsistencies(
+            today=dt.date(2022, 6, 1), headquarters=seed.headquarters
+        )
+    ]
     assert kinds.count("overdue_session") == 2
     assert kinds.count("proposers_differ") == 1
     # 県単医療費 has no results sheet in the seed; the FY2022 items have none yet.

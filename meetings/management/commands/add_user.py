@@ -45,8 +45,10 @@ class Command(BaseCommand):
         headquarters=None,
         **options,
     ):
-        hq = self._headquarters(headquarters)
-        org = self._organization(hq, organization) if organization else None
+        hq = org = None
+        if organization:
+            hq = self._headquarters(headquarters)
+            org = self._organization(hq, organization)
         if role == VIEWER and (
             org is None or not org.is_municipality and org.kind != "association"
         ):
@@ -59,6 +61,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "department には --organization で部局か課を指定してください。"
             )
+        hq = hq or self._headquarters(headquarters)
         password = None
         if password_stdin:
             password = sys.stdin.readline().rstrip("\n")
