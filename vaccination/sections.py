@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from meetings import sections
-from vaccination import services
+from vaccination import reports
 from vaccination.models import MunicipalRuleDate, Notice, Passage
 
 
@@ -37,10 +37,10 @@ def booster(material, *, request=None) -> SafeString:
         "booster.html",
         {
             "notices": _notices(),
-            "groups": (groups := services.groups_with_rules()),
-            "chart": services.timeline_chart(groups),
-            "plans": services.venue_plans(),
-            "grid": services.booster_grid(),
+            "groups": (groups := reports.groups_with_rules()),
+            "chart": reports.timeline_chart(groups),
+            "plans": reports.venue_plans(),
+            "grid": reports.booster_grid(),
             "passages": (passages := _passages()),
             "statements": _statements(passages),
         },
@@ -50,13 +50,13 @@ def booster(material, *, request=None) -> SafeString:
 
 @sections.register("vaccination.rules", "追加接種の接種間隔（規則の一覧）")
 def rule_summary(material, *, request=None) -> SafeString:
-    groups = services.groups_with_rules()
+    groups = reports.groups_with_rules()
     return _render(
         "rules.html",
         {
             "notices": _notices(),
             "groups": groups,
-            "chart": services.timeline_chart(groups),
+            "chart": reports.timeline_chart(groups),
         },
         request,
     )
@@ -66,7 +66,7 @@ def rule_summary(material, *, request=None) -> SafeString:
 def venue_table(material, *, request=None) -> SafeString:
     return _render(
         "venues.html",
-        {"plans": services.venue_plans(), "passages": _passages()},
+        {"plans": reports.venue_plans(), "passages": _passages()},
         request,
     )
 
@@ -75,7 +75,7 @@ def venue_table(material, *, request=None) -> SafeString:
 def grid(material, *, request=None) -> SafeString:
     return _render(
         "grid.html",
-        {"grid": services.booster_grid(), "passages": _passages()},
+        {"grid": reports.booster_grid(), "passages": _passages()},
         request,
     )
 

@@ -6,21 +6,21 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from vaccination import services
+from vaccination import reports
 from vaccination.forms import EligibilityForm
 from vaccination.models import Notice, Passage
 
 
 def index(request):
-    groups = services.groups_with_rules()
+    groups = reports.groups_with_rules()
     return render(
         request,
         "vaccination/index.html",
         {
             "groups": groups,
-            "chart": services.timeline_chart(groups),
+            "chart": reports.timeline_chart(groups),
             "notices": list(Notice.objects.all()),
-            "grid": services.booster_grid(),
+            "grid": reports.booster_grid(),
             "passages": {p.key: p for p in Passage.objects.all()},
         },
     )
@@ -47,7 +47,7 @@ def venues(request):
         request,
         "vaccination/venues.html",
         {
-            "plans": services.venue_plans(),
+            "plans": reports.venue_plans(),
             "passages": {p.key: p for p in Passage.objects.all()},
         },
     )
