@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Organization
 from onechamber.forms import JapaneseDateField
-from vaccination import services
+from vaccination import reports
 from vaccination.models import TargetGroup
 
 # Bounds only keep the month count inside the calendar; any real completion
@@ -63,7 +63,7 @@ class EligibilityForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        answer = services.answer_eligibility(
+        answer = reports.answer_eligibility(
             group=data["group"],
             completed=data["completed"],
             municipality=data.get("municipality"),

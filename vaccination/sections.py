@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from meetings import sections
-from vaccination import services
+from vaccination import reports
 from vaccination.models import MunicipalRuleDate, Notice, Passage
 
 
@@ -38,10 +38,10 @@ def booster(material, *, request=None) -> SafeString:
         "booster.html",
         {
             "notices": _notices(hq),
-            "groups": (groups := services.groups_with_rules(headquarters=hq)),
-            "chart": services.timeline_chart(groups),
-            "plans": services.venue_plans(headquarters=hq),
-            "grid": services.booster_grid(headquarters=hq),
+            "groups": (groups := reports.groups_with_rules(headquarters=hq)),
+            "chart": reports.timeline_chart(groups),
+            "plans": reports.venue_plans(headquarters=hq),
+            "grid": reports.booster_grid(headquarters=hq),
             "passages": (passages := _passages(hq)),
             "statements": _statements(passages),
         },
@@ -52,13 +52,13 @@ def booster(material, *, request=None) -> SafeString:
 @sections.register("vaccination.rules", "追加接種の接種間隔（規則の一覧）")
 def rule_summary(material, *, request=None) -> SafeString:
     hq = material.meeting.headquarters_id
-    groups = services.groups_with_rules(headquarters=hq)
+    groups = reports.groups_with_rules(headquarters=hq)
     return _render(
         "rules.html",
         {
             "notices": _notices(hq),
             "groups": groups,
-            "chart": services.timeline_chart(groups),
+            "chart": reports.timeline_chart(groups),
         },
         request,
     )
@@ -69,7 +69,7 @@ def venue_table(material, *, request=None) -> SafeString:
     hq = material.meeting.headquarters_id
     return _render(
         "venues.html",
-        {"plans": services.venue_plans(headquarters=hq), "passages": _passages(hq)},
+        {"plans": reports.venue_plans(headquarters=hq), "passages": _passages(hq)},
         request,
     )
 
@@ -79,7 +79,7 @@ def grid(material, *, request=None) -> SafeString:
     hq = material.meeting.headquarters_id
     return _render(
         "grid.html",
-        {"grid": services.booster_grid(headquarters=hq), "passages": _passages(hq)},
+        {"grid": reports.booster_grid(headquarters=hq), "passages": _passages(hq)},
         request,
     )
 

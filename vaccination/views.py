@@ -7,22 +7,22 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from meetings.models import headquarters_of
-from vaccination import services
+from vaccination import reports
 from vaccination.forms import EligibilityForm
 from vaccination.models import Notice, Passage
 
 
 def index(request):
     hq = headquarters_of(request.user)
-    groups = services.groups_with_rules(headquarters=hq)
+    groups = reports.groups_with_rules(headquarters=hq)
     return render(
         request,
         "vaccination/index.html",
         {
             "groups": groups,
-            "chart": services.timeline_chart(groups),
+            "chart": reports.timeline_chart(groups),
             "notices": list(Notice.objects.for_headquarters(hq)),
-            "grid": services.booster_grid(headquarters=hq),
+            "grid": reports.booster_grid(headquarters=hq),
             "passages": {p.key: p for p in Passage.objects.for_headquarters(hq)},
         },
     )
@@ -54,7 +54,7 @@ def venues(request):
         request,
         "vaccination/venues.html",
         {
-            "plans": services.venue_plans(headquarters=hq),
+            "plans": reports.venue_plans(headquarters=hq),
             "passages": {p.key: p for p in Passage.objects.for_headquarters(hq)},
         },
     )

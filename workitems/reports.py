@@ -167,12 +167,17 @@ def indicator_chart(indicator: Indicator) -> Chart | None:
         else "前"
     )
     after = jdates.wareki_short(indicator.as_of) if indicator.as_of else "現在"
-    for y, label, value, rank in (
-        (4, before, indicator.baseline_value, indicator.baseline_rank),
-        (34, after, indicator.value, indicator.rank),
+    for y, label, value, text, rank in (
+        (
+            4,
+            before,
+            indicator.baseline_value,
+            indicator.baseline_label_text,
+            indicator.baseline_rank,
+        ),
+        (34, after, indicator.value, indicator.value_label, indicator.rank),
     ):
         width = max(int(chart.bar_max * value / top) if top else 0, 1)
-        text = f"{Indicator._number(value)}{indicator.unit}"
         if rank:
             text += f"（{indicator.rank_scope}{rank}位）"
         chart.bars.append(
@@ -191,20 +196,21 @@ def indicator_chart(indicator: Indicator) -> Chart | None:
 def indicator_phrase(indicator: Indicator) -> str:
     """``22.7%（全国27位, R3.1.1時点）→ 41.7%（全国10位, R4.1.1時点）``."""
 
-    def part(value, rank, as_of) -> str:
+    def part(text, rank, as_of) -> str:
         bits = []
         if rank:
             bits.append(f"{indicator.rank_scope}{rank}位")
         if as_of:
             bits.append(f"{jdates.wareki_short(as_of)}時点")
-        text = f"{Indicator._number(value)}{indicator.unit}"
         return f"{text}（{', '.join(bits)}）" if bits else text
 
-    after = part(indicator.value, indicator.rank, indicator.as_of)
+    after = part(indicator.value_label, indicator.rank, indicator.as_of)
     if indicator.baseline_value is None:
         return after
     before = part(
-        indicator.baseline_value, indicator.baseline_rank, indicator.baseline_as_of
+        indicator.baseline_label_text,
+        indicator.baseline_rank,
+        indicator.baseline_as_of,
     )
     return f"{before} → {after}"
 
@@ -212,29 +218,93 @@ def indicator_phrase(indicator: Indicator) -> str:
 # --- Queries -------------------------------------------------------------------
 
 
+def timeline_sessions():
+    """Sessions with the organisations taking part, in the order they were held."""
+    return Session.objects.prefetch_related("participants").order_by(
+        "date", "approx_month", "order"
+    )
+
+
+def timeline_prefetch() -> Prefetch:
+    """An item's timeline: its top-level measures as `top_measures`, each with its
+    department, participants and sub-measures, and each of those with all its
+    sessions in date order."""
+    sessions = timeline_sessions()
+    return Prefetch(
+        "measures",
+        queryset=Measure.objects.filter(parent=None)
+        .select_related("department")
+        .prefetch_related(
+            "participants",
+            Prefetch(
+                "children",
+                queryset=Measure.objects.prefetch_related(
+                    "participants", Prefetch("sessions", queryset=sessions)
+                ),
+            ),
+            Prefetch("sessions", queryset=sessions),
+        ),
+        to_attr="top_measures",
+    )
+
+
+def highlight_queryset():
+    """Highlights with their measure, milestones, indicators and trainings."""
+    return Highlight.objects.select_related("measure").prefetch_related(
+        "milestones",
+        Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")),
+        Prefetch(
+            "measure__sessions",
+            queryset=Session.objects.filter(kind=Session.Kind.TRAINING),
+            to_attr="trainings",
+        ),
+    )
+
+
+def sheet_prefetches(prefix: str = "") -> list[Prefetch | str]:
+    """What an item year's result sheet prints: its result tables with their
+    rows, its highlights and its indicators; `prefix` is the path to the item
+    year."""
+    return [
+        Prefetch(
+            f"{prefix}result_tables",
+            queryset=ResultTable.objects.select_related("merged_into").prefetch_related(
+                "rows"
+            ),
+        ),
+        Prefetch(f"{prefix}highlights", queryset=highlight_queryset()),
+        f"{prefix}indicators",
+    ]
+
+
+def wg_table_prefetch(fiscal_year: int) -> Prefetch:
+    """What the WG table prints of an item: its top-level measures as
+    `top_measures`, with department and sub-measures, and the WG sessions of
+    `fiscal_year` only (less than the whole timeline, for a page of all items)."""
+    return Prefetch(
+        "measures",
+        queryset=Measure.objects.filter(parent=None)
+        .select_related("department")
+        .prefetch_related(
+            "children",
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.filter(
+                    fiscal_year=fiscal_year, kind=Session.Kind.WG
+                ).prefetch_related("participants"),
+            ),
+        ),
+        to_attr="top_measures",
+    )
+
+
 def wg_status_context(fiscal_year: int, *, headquarters) -> dict:
-    """The first table of 資料1: each active item, its WG divisions and sessions."""
+    """The first table of 資料1: each active item of `headquarters`, its WG
+    divisions and sessions."""
     items = (
         WorkItem.objects.for_headquarters(headquarters)
         .active_in(fiscal_year)
-        .prefetch_related(
-            *organization_prefetches(),
-            Prefetch(
-                "measures",
-                queryset=Measure.objects.filter(parent=None)
-                .select_related("department")
-                .prefetch_related(
-                    "children",
-                    Prefetch(
-                        "sessions",
-                        queryset=Session.objects.filter(
-                            fiscal_year=fiscal_year, kind=Session.Kind.WG
-                        ).prefetch_related("participants"),
-                    ),
-                ),
-                to_attr="top_measures",
-            ),
-        )
+        .prefetch_related(*organization_prefetches(), wg_table_prefetch(fiscal_year))
     )
     rows = []
     for item in items:
@@ -270,18 +340,6 @@ def wg_status_context(fiscal_year: int, *, headquarters) -> dict:
         "fiscal_year_label": jdates.fiscal_year_label(fiscal_year),
         "rows": rows,
     }
-
-
-def _highlight_queryset():
-    return Highlight.objects.select_related("measure").prefetch_related(
-        "milestones",
-        Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")),
-        Prefetch(
-            "measure__sessions",
-            queryset=Session.objects.filter(kind=Session.Kind.TRAINING),
-            to_attr="trainings",
-        ),
-    )
 
 
 def decorate_highlight(highlight: Highlight) -> Highlight:
@@ -331,15 +389,7 @@ def decorate_highlight_indicator(indicator: Indicator) -> Indicator:
 
 def _year_queryset():
     return ItemYear.objects.select_related("item", "merged_into").prefetch_related(
-        *organization_prefetches("item__"),
-        Prefetch(
-            "result_tables",
-            queryset=ResultTable.objects.select_related("merged_into").prefetch_related(
-                "rows"
-            ),
-        ),
-        Prefetch("highlights", queryset=_highlight_queryset()),
-        "indicators",
+        *organization_prefetches("item__"), *sheet_prefetches()
     )
 
 

@@ -24,8 +24,6 @@ from workitems.models import (
     Agreement,
     FiscalYearPlan,
     ItemYear,
-    Measure,
-    ResultTable,
     Session,
     WorkItem,
     organization_prefetches,
@@ -126,33 +124,7 @@ def item_detail(request, pk: int):
         ).prefetch_related(
             *organization_prefetches(),
             "targets",
-            Prefetch(
-                "measures",
-                queryset=Measure.objects.filter(parent=None)
-                .select_related("department")
-                .prefetch_related(
-                    "participants",
-                    Prefetch(
-                        "children",
-                        queryset=Measure.objects.prefetch_related(
-                            "participants",
-                            Prefetch(
-                                "sessions",
-                                queryset=Session.objects.prefetch_related(
-                                    "participants"
-                                ).order_by("date", "approx_month", "order"),
-                            ),
-                        ),
-                    ),
-                    Prefetch(
-                        "sessions",
-                        queryset=Session.objects.prefetch_related(
-                            "participants"
-                        ).order_by("date", "approx_month", "order"),
-                    ),
-                ),
-                to_attr="top_measures",
-            ),
+            reports.timeline_prefetch(),
             Prefetch(
                 "agreements",
                 queryset=Agreement.objects.select_related("measure").prefetch_related(
@@ -165,16 +137,7 @@ def item_detail(request, pk: int):
     years = list(
         ItemYear.objects.filter(item=item)
         .select_related("merged_into")
-        .prefetch_related(
-            Prefetch(
-                "result_tables",
-                queryset=ResultTable.objects.select_related(
-                    "merged_into"
-                ).prefetch_related("rows"),
-            ),
-            Prefetch("highlights", queryset=reports._highlight_queryset()),
-            "indicators",
-        )
+        .prefetch_related(*reports.sheet_prefetches())
         .order_by("fiscal_year")
     )
     by_fy = {y.fiscal_year: y for y in years}

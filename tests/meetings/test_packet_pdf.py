@@ -140,7 +140,7 @@ def test_several_parts_render_in_the_process_pool(monkeypatch):
     assert texts == ["第1部", "第2部\n第2部", "第3部\n第3部\n第3部"]
 
 
-def test_engine_imports_alone_without_django():
+def test_engine_imports_alone_without_django(tmp_path):
     """A render worker imports the engine alone: no settings, no models."""
     script = (
         "import json, sys\n"
@@ -150,9 +150,10 @@ def test_engine_imports_alone_without_django():
         "and m not in ('meetings.packet', 'meetings.packet.engine'))))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env["PYTHONPATH"] = str(BASE_DIR)
     result = subprocess.run(  # noqa: S603 - our interpreter, our script
         [sys.executable, "-c", script],
-        cwd=BASE_DIR,
+        cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,

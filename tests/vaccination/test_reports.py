@@ -10,7 +10,7 @@ import pytest
 from meetings.models import Headquarters
 from tests import factories
 from tests.factories import make_municipal_date, make_municipality
-from vaccination import services
+from vaccination import reports
 from vaccination.models import IntervalRule, TargetGroup
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_seed_rules_give_the_expected_day(
     vaccination_data, code, completed, eligible, interval, notice_date, valid
 ):
     group = TargetGroup.objects.get(code=code)
-    answer = services.answer_eligibility(group=group, completed=completed)
+    answer = reports.answer_eligibility(group=group, completed=completed)
     assert answer.eligible_from == eligible
     assert answer.rule.interval_months == interval
     assert answer.rule.notice.date == notice_date
@@ -85,7 +85,7 @@ def test_seed_rules_give_the_expected_day(
 
 def test_general_valid_from_names_the_prompt_notice(vaccination_data):
     group = TargetGroup.objects.get(code="general")
-    answer = services.answer_eligibility(group=group, completed=D(2021, 7, 20))
+    answer = reports.answer_eligibility(group=group, completed=D(2021, 7, 20))
     assert answer.rule.notice.title == SONO2
     assert answer.valid_rule.notice.title == PROMPT
     assert answer.valid_rule.kind == IntervalRule.Kind.FLOOR
@@ -100,11 +100,11 @@ def test_municipal_date_applies_for_that_municipality_only(vaccination_data):
     make_municipal_date(rule=six, organization=toyama, effective_from=D(2022, 2, 1))
     completed = D(2021, 7, 20)
 
-    national = services.answer_eligibility(group=group, completed=completed)
-    own = services.answer_eligibility(
+    national = reports.answer_eligibility(group=group, completed=completed)
+    own = reports.answer_eligibility(
         group=group, completed=completed, municipality=toyama
     )
-    other = services.answer_eligibility(
+    other = reports.answer_eligibility(
         group=group, completed=completed, municipality=takaoka
     )
 
@@ -119,13 +119,13 @@ def test_municipal_date_applies_for_that_municipality_only(vaccination_data):
 
 def test_group_without_rules_has_no_answer(db):
     group = factories.make_group(code="none", name="規則のない区分")
-    assert services.answer_eligibility(group=group, completed=D(2021, 7, 1)) is None
+    assert reports.answer_eligibility(group=group, completed=D(2021, 7, 1)) is None
 
 
 def test_timeline_of_the_seed(vaccination_data):
     groups = {
         g.code: g
-        for g in services.groups_with_rules(headquarters=Headquarters.objects.get())
+        for g in reports.groups_with_rules(headquarters=Headquarters.objects.get())
     }
     elderly = [
         (p.start, p.end, p.rule.interval_months) for p in groups["elderly"].periods
@@ -147,7 +147,7 @@ def test_timeline_of_the_seed(vaccination_data):
 
 
 def test_day_marks_use_the_japanese_holiday_calendar():
-    marks = services.day_marks(
+    marks = reports.day_marks(
         [D(2022, 2, 11), D(2022, 2, 12), D(2022, 2, 13), D(2022, 2, 14)]
     )
     assert marks == {
@@ -159,7 +159,7 @@ def test_day_marks_use_the_japanese_holiday_calendar():
 
 
 def test_booster_grid_of_the_seed(vaccination_data):
-    grid = services.booster_grid(headquarters=Headquarters.objects.get())
+    grid = reports.booster_grid(headquarters=Headquarters.objects.get())
     assert [c.label for c in grid["columns"]] == [
         "R3.12月",
         "R4.1月",

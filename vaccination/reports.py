@@ -1,4 +1,11 @@
-"""Reads that combine the rules in the database with the plain rules."""
+"""What the vaccination pages, the API and the packet sections read: the rules
+in the database combined with the plain rules of ``vaccination.rules``
+(eligibility answers, each group's timeline, the booster grid, the venue
+schedule and the chart of intervals).
+
+Every function here only reads; the app has no writes beyond the admin's
+plain create and edit, so it has no services module.
+"""
 
 from __future__ import annotations
 
