@@ -33,6 +33,25 @@ def validate_local_government_code(value: str) -> None:
         )
 
 
+class HeadquartersRecord(models.Model):
+    """A top-level record: it belongs to one headquarters (the tenant), and its
+    QuerySet reads it per headquarters (see onechamber.tenancy)."""
+
+    headquarters_path = "headquarters"
+
+    headquarters = models.ForeignKey(
+        "meetings.Headquarters",
+        verbose_name=_("本部"),
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
 class OrganizationQuerySet(ScopedQuerySet):
     MUNICIPAL_KINDS = ("city", "town", "village")
 
@@ -49,9 +68,7 @@ class OrganizationQuerySet(ScopedQuerySet):
         return self.exclude(code="")
 
 
-class Organization(models.Model):
-    headquarters_path = "headquarters"
-
+class Organization(HeadquartersRecord):
     class Kind(models.TextChoices):
         PREFECTURE = "prefecture", _("都道府県")
         CITY = "city", _("市")
@@ -62,12 +79,6 @@ class Organization(models.Model):
         DIVISION = "division", _("課・室")
         OTHER = "other", _("その他")
 
-    headquarters = models.ForeignKey(
-        "Headquarters",
-        verbose_name=_("本部"),
-        on_delete=models.PROTECT,
-        related_name="organizations",
-    )
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(
         _("略称"),
@@ -145,21 +156,11 @@ class Organization(models.Model):
         return self.short_name or self.name
 
 
-class Person(models.Model):
-    headquarters_path = "headquarters"
-
-    headquarters = models.ForeignKey(
-        "Headquarters",
-        verbose_name=_("本部"),
-        on_delete=models.PROTECT,
-        related_name="people",
-    )
+class Person(HeadquartersRecord):
     name = models.CharField(
         _("氏名"), max_length=60, help_text=_("姓と名の間に全角または半角スペース。")
     )
     kana = models.CharField(_("ふりがな"), max_length=80, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("人物")
@@ -321,9 +322,7 @@ class MeetingQuerySet(ScopedQuerySet):
         return self.prefetch_related("agenda_items__materials", "materials__department")
 
 
-class Meeting(ApproximateDate):
-    headquarters_path = "headquarters"
-
+class Meeting(ApproximateDate, HeadquartersRecord):
     class Kind(models.TextChoices):
         REGULAR = "regular", _("本部会議")
         EXTRAORDINARY = "extraordinary", _("臨時会議")
@@ -340,12 +339,6 @@ class Meeting(ApproximateDate):
         HELD = "held", _("開催済")
         CANCELLED = "cancelled", _("中止")
 
-    headquarters = models.ForeignKey(
-        Headquarters,
-        verbose_name=_("本部"),
-        on_delete=models.PROTECT,
-        related_name="meetings",
-    )
     fiscal_year = models.PositiveSmallIntegerField(
         _("年度"),
         validators=[

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Headquarters, Organization
+from meetings.models import HeadquartersRecord, Organization
 from onechamber import jdates
 from onechamber.tenancy import ScopedQuerySet
 from vaccination import rules
@@ -15,17 +15,8 @@ from vaccination import rules
 MAX_INTERVAL_MONTHS = 36
 
 
-class Notice(models.Model):
+class Notice(HeadquartersRecord):
     """A 事務連絡 (or a briefing) from the ministry."""
-
-    headquarters_path = "headquarters"
-
-    headquarters = models.ForeignKey(
-        Headquarters,
-        verbose_name=_("本部"),
-        on_delete=models.PROTECT,
-        related_name="notices",
-    )
 
     date = models.DateField(_("日付"))
     issuer = models.CharField(
@@ -51,8 +42,6 @@ class Notice(models.Model):
     )
     note = models.CharField(_("備考"), max_length=300, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("事務連絡")
         verbose_name_plural = _("事務連絡")
@@ -77,17 +66,8 @@ class Notice(models.Model):
         return [p.strip() for p in self.text.split("\n\n") if p.strip()]
 
 
-class TargetGroup(models.Model):
+class TargetGroup(HeadquartersRecord):
     """Who a rule is for: 医療従事者等, 高齢者施設等の入所者等, 一般高齢者, その他の一般の者."""
-
-    headquarters_path = "headquarters"
-
-    headquarters = models.ForeignKey(
-        Headquarters,
-        verbose_name=_("本部"),
-        on_delete=models.PROTECT,
-        related_name="target_groups",
-    )
 
     code = models.SlugField(
         _("コード"),
@@ -97,8 +77,6 @@ class TargetGroup(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     description = models.TextField(_("含まれる人"), blank=True)
     order = models.PositiveIntegerField(_("表示順"), default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("接種対象の区分")
@@ -421,23 +399,12 @@ class MunicipalRuleDate(models.Model):
             )
 
 
-class Venue(models.Model):
+class Venue(HeadquartersRecord):
     """A prefectural mass-vaccination venue."""
-
-    headquarters_path = "headquarters"
-
-    headquarters = models.ForeignKey(
-        Headquarters,
-        verbose_name=_("本部"),
-        on_delete=models.PROTECT,
-        related_name="venues",
-    )
 
     area = models.CharField(_("会場区分"), max_length=50, help_text=_("例：県東部会場"))
     name = models.CharField(_("施設名"), max_length=100)
     order = models.PositiveIntegerField(_("表示順"), default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("接種会場")
@@ -455,17 +422,8 @@ class Venue(models.Model):
         return f"{self.area}（{self.name}）"
 
 
-class VenuePlan(models.Model):
+class VenuePlan(HeadquartersRecord):
     """One version of the venue schedule: as announced before, or after a change."""
-
-    headquarters_path = "headquarters"
-
-    headquarters = models.ForeignKey(
-        Headquarters,
-        verbose_name=_("本部"),
-        on_delete=models.PROTECT,
-        related_name="venue_plans",
-    )
 
     title = models.CharField(_("名称"), max_length=100)
     announced_on = models.DateField(_("発表日"), null=True, blank=True)
@@ -487,8 +445,6 @@ class VenuePlan(models.Model):
         related_name="venue_plans",
     )
     order = models.PositiveIntegerField(_("表示順"), default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("会場の日程（版）")
@@ -559,18 +515,9 @@ class VenueDate(models.Model):
         return f"{self.venue} {jdates.wareki(self.date)}"
 
 
-class GridColumn(models.Model):
+class GridColumn(HeadquartersRecord):
     """A column of the booster grid: the booster month at the original interval,
     and the second-dose months it covers."""
-
-    headquarters_path = "headquarters"
-
-    headquarters = models.ForeignKey(
-        Headquarters,
-        verbose_name=_("本部"),
-        on_delete=models.PROTECT,
-        related_name="grid_columns",
-    )
 
     booster_month = models.DateField(
         _("追加接種の時期（月）"), help_text=_("その月の1日。")
@@ -582,8 +529,6 @@ class GridColumn(models.Model):
         _("2回目接種時期（最後の月）"), help_text=_("その月の1日。")
     )
     order = models.PositiveIntegerField(_("表示順"), default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("前倒し表の列")
@@ -626,17 +571,8 @@ class GridColumn(models.Model):
                 )
 
 
-class GridRow(models.Model):
+class GridRow(HeadquartersRecord):
     """A row of the booster grid: a category (高齢者), a sub-label (その他), a group."""
-
-    headquarters_path = "headquarters"
-
-    headquarters = models.ForeignKey(
-        Headquarters,
-        verbose_name=_("本部"),
-        on_delete=models.PROTECT,
-        related_name="grid_rows",
-    )
 
     category = models.CharField(_("区分"), max_length=50)
     label = models.CharField(_("細区分"), max_length=50, blank=True)
@@ -647,8 +583,6 @@ class GridRow(models.Model):
         related_name="grid_rows",
     )
     order = models.PositiveIntegerField(_("表示順"), default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("前倒し表の行")
@@ -705,18 +639,9 @@ class GridCell(models.Model):
         return f"{self.row} {self.column}: {self.text}"
 
 
-class Passage(models.Model):
+class Passage(HeadquartersRecord):
     """A text of 資料4 that is neither a notice nor a table: the venue policy, the
     request to municipalities, the supply plan, the government's statements."""
-
-    headquarters_path = "headquarters"
-
-    headquarters = models.ForeignKey(
-        Headquarters,
-        verbose_name=_("本部"),
-        on_delete=models.PROTECT,
-        related_name="passages",
-    )
 
     class Kind(models.TextChoices):
         TEXT = "text", _("本文")
@@ -731,8 +656,6 @@ class Passage(models.Model):
     date = models.DateField(_("日付"), null=True, blank=True)
     body = models.TextField(_("本文"), help_text=_("段落は空行で区切ります。"))
     order = models.PositiveIntegerField(_("表示順"), default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("資料の文章")

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Headquarters, Meeting, Organization
+from meetings.models import HeadquartersRecord, Meeting, Organization
 from onechamber import jdates
 from onechamber.models import ApproximateDate
 from onechamber.tenancy import ScopedQuerySet
@@ -83,15 +83,7 @@ class WorkItemQuerySet(ScopedQuerySet):
         return self.prefetch_related(*organization_prefetches(), "targets", "years")
 
 
-class WorkItem(models.Model):
-    headquarters_path = "headquarters"
-
-    headquarters = models.ForeignKey(
-        Headquarters,
-        verbose_name=_("本部"),
-        on_delete=models.PROTECT,
-        related_name="workitems",
-    )
+class WorkItem(HeadquartersRecord):
     name = models.CharField(
         _("連携推進項目名"),
         max_length=200,
@@ -944,17 +936,9 @@ class Proposal(models.Model):
         ]
 
 
-class FiscalYearPlan(models.Model):
+class FiscalYearPlan(HeadquartersRecord):
     """What the headquarters takes up in a fiscal year (資料2)."""
 
-    headquarters_path = "headquarters"
-
-    headquarters = models.ForeignKey(
-        Headquarters,
-        verbose_name=_("本部"),
-        on_delete=models.PROTECT,
-        related_name="fiscal_year_plans",
-    )
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
     draft = models.BooleanField(
         _("案"), default=True, help_text=_("「（案）」と表示。")
@@ -966,8 +950,6 @@ class FiscalYearPlan(models.Model):
         blank=True,
         help_text=_("1行に1つ。例：新型コロナウイルス対策"),
     )
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("年度の協議事項")
