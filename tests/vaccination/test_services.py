@@ -115,11 +115,6 @@ def test_municipal_date_applies_for_that_municipality_only(vaccination_data):
     assert (other.eligible_from, other.municipal_start) == (D(2022, 2, 20), False)
 
 
-def test_group_without_rules_has_no_answer(db):
-    group = TargetGroup.objects.create(code="none", name="規則のない区分")
-    assert services.answer_eligibility(group=group, completed=D(2021, 7, 1)) is None
-
-
 def test_timeline_of_the_seed(vaccination_data):
     groups = {g.code: g for g in services.groups_with_rules()}
     elderly = [
@@ -139,18 +134,6 @@ def test_timeline_of_the_seed(vaccination_data):
         (D(2022, 1, 13), D(2022, 2, 28), 8, 6),
         (D(2022, 3, 1), None, 7, 6),
     ]
-
-
-def test_day_marks_use_the_japanese_holiday_calendar():
-    marks = services.day_marks(
-        [D(2022, 2, 11), D(2022, 2, 12), D(2022, 2, 13), D(2022, 2, 14)]
-    )
-    assert marks == {
-        D(2022, 2, 11): "建国記念の日",
-        D(2022, 2, 12): "土",
-        D(2022, 2, 13): "日",
-        D(2022, 2, 14): "",
-    }
 
 
 def test_booster_grid_of_the_seed(vaccination_data):
