@@ -36,29 +36,21 @@ def rolled_back_module_data(request, django_db_blocker, load):
             "tests that need different data belong in different modules"
         )
     module._module_data = load.__name__
-    with django_db_blocker.unblock():
-        atomics = [transaction.atomic(using=alias) for alias in connections]
-        for atomic in atomics:
-            atomic.__enter__()
-        try:
-            load()
-        except BaseException:
-            _roll_back(atomics, connections)
-            raise
+    entered = []
     try:
+        with django_db_blocker.unblock():
+            for alias in connections:
+                atomic = transaction.atomic(using=alias)
+                atomic.__enter__()
+                entered.append((alias, atomic))
+            load()
         yield
     finally:
         with django_db_blocker.unblock():
-            _roll_back(atomics, connections)
+            for alias, atomic in reversed(entered):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
         del module._module_data
-
-
-def _roll_back(atomics, connections):
-    from django.db import transaction
-
-    for atomic, alias in reversed(list(zip(atomics, connections, strict=True))):
-        transaction.set_rollback(True, using=alias)
-        atomic.__exit__(None, None, None)
 
 
 def load_seed():
