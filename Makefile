@@ -37,7 +37,7 @@ run: check-system
 
 test: install-test
 	$(PY) -m onechamber.syscheck
-	$(TEST_ENV) $(PY) -m pytest -n auto $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 lint: install-test
 	$(PY) -m ruff check .

@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 
 from tests import factories
@@ -15,12 +17,63 @@ def _plain_static_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def seed(db):
-    """The seed meeting, loaded by the same code as `manage.py load_seed`."""
+@contextlib.contextmanager
+def rolled_back_module_data(request, django_db_blocker, load):
+    """Run `load` once, in a transaction rolled back when the module ends.
+
+    pytest-django's `db` fixture wraps each test in atomic blocks of its own,
+    which become savepoints inside this transaction: every test of the module
+    sees the data fresh, whatever the test before it wrote. Only one kind of
+    module data per module: two would load over each other.
+    """
+    from django.db import connections, transaction
+
+    module = request.module
+    loaded = getattr(module, "_module_data", None)
+    if loaded is not None:
+        raise RuntimeError(
+            f"{module.__name__} asks for {load.__name__} after {loaded}: "
+            "tests that need different data belong in different modules"
+        )
+    module._module_data = load.__name__
+    entered = []
+    try:
+        with django_db_blocker.unblock():
+            for alias in connections:
+                atomic = transaction.atomic(using=alias)
+                atomic.__enter__()
+                entered.append((alias, atomic))
+            load()
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            for alias, atomic in reversed(entered):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
+        del module._module_data
+
+
+def load_seed():
+    """The whole seed, by the same code as `manage.py load_seed`."""
     from django.core.management import call_command
 
     call_command("load_seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture(scope="module")
+def seed_module(request, django_db_setup, django_db_blocker):
+    """The seed, loaded once for the module that uses it (see `seed`)."""
+    with rolled_back_module_data(request, django_db_blocker, load_seed):
+        yield
+
+
+@pytest.fixture
+def seed(seed_module, db):
+    """The seed meeting, loaded by the same code as `manage.py load_seed`.
+
+    The seed is loaded once per module: a module that uses it must not hold
+    tests that use the database without it (they would see the seed too).
+    """
     from meetings.models import Meeting
 
     return Meeting.objects.get(fiscal_year=2021, number=4)

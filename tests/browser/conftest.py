@@ -60,6 +60,18 @@ def browser(_allow_async_unsafe):
 
 
 @pytest.fixture
+def seed(transactional_db):
+    """The seed meeting, loaded for each test: the live server's thread reads
+    committed data only, so the seed cannot sit in a module's transaction (the
+    `seed` of tests/conftest.py) here."""
+    from meetings.models import Meeting
+    from tests.conftest import load_seed
+
+    load_seed()
+    return Meeting.objects.get(fiscal_year=2021, number=4)
+
+
+@pytest.fixture
 def new_page(browser, live_server):
     """Open a page in a fresh browser context (its own cookies: one per user).
 

@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 
 from meetings.models import Headquarters
-from tests import factories
 from tests.factories import make_municipal_date, make_municipality
 from vaccination import reports
 from vaccination.models import IntervalRule, TargetGroup
@@ -117,11 +116,6 @@ def test_municipal_date_applies_for_that_municipality_only(vaccination_data):
     assert (other.eligible_from, other.municipal_start) == (D(2022, 2, 20), False)
 
 
-def test_group_without_rules_has_no_answer(db):
-    group = factories.make_group(code="none", name="規則のない区分")
-    assert reports.answer_eligibility(group=group, completed=D(2021, 7, 1)) is None
-
-
 def test_timeline_of_the_seed(vaccination_data):
     groups = {
         g.code: g
@@ -144,18 +138,6 @@ def test_timeline_of_the_seed(vaccination_data):
         (D(2022, 1, 13), D(2022, 2, 28), 8, 6),
         (D(2022, 3, 1), None, 7, 6),
     ]
-
-
-def test_day_marks_use_the_japanese_holiday_calendar():
-    marks = reports.day_marks(
-        [D(2022, 2, 11), D(2022, 2, 12), D(2022, 2, 13), D(2022, 2, 14)]
-    )
-    assert marks == {
-        D(2022, 2, 11): "建国記念の日",
-        D(2022, 2, 12): "土",
-        D(2022, 2, 13): "日",
-        D(2022, 2, 14): "",
-    }
 
 
 def test_booster_grid_of_the_seed(vaccination_data):

@@ -78,17 +78,6 @@ def test_venues_page_marks_added_dates_and_weekends(
     )
 
 
-def test_venues_page_names_a_public_holiday(client, viewer_user):
-    from tests.factories import make_venue_date
-
-    make_venue_date(date=__import__("datetime").date(2022, 2, 11), added=True)
-    client.force_login(viewer_user)
-    html = client.get(reverse("vaccination:venues")).content.decode()
-    assert (
-        '<ins>2/11（金）</ins> <span class="day-kind">祝日・建国記念の日</span>' in html
-    )
-
-
 def test_venues_query_count(
     client, vaccination_data, viewer_user, django_assert_max_num_queries
 ):
@@ -274,36 +263,6 @@ def test_api_rejects_bad_input_with_400_and_errors(
         assert "errors" in body
 
 
-def test_api_rejects_a_group_without_rules(client, db, viewer_user):
-    from tests.factories import make_group
-
-    make_group(code="none", name="規則のない区分")
-    client.force_login(viewer_user)
-    response = client.get(API, {"group": "none", "completed": "2021-07-20"})
-    assert response.status_code == 400
-    assert response.json() == {
-        "errors": {
-            "__all__": ["この区分と完了日に当てはまる接種間隔の規則がありません。"]
-        }
-    }
-
-
 def test_api_refuses_post(client, vaccination_data, viewer_user):
     client.force_login(viewer_user)
     assert client.post(API, {"group": "elderly"}).status_code == 405
-
-
-def test_nav_links_to_the_vaccination_pages(client, viewer_user):
-    client.force_login(viewer_user)
-    html = client.get(reverse("meetings:home")).content.decode()
-    assert reverse("vaccination:index") in html
-
-
-def test_eligibility_link_preselects_the_municipality(client, db, viewer_user):
-    client.force_login(viewer_user)
-    html = client.get(
-        reverse("vaccination:eligibility"), {"municipality": "162019"}
-    ).content.decode()
-    assert '<option value="162019" selected>富山市</option>' in html
-    assert "errorlist" not in html
-    assert "接種対象の区分を選んでください。" not in html

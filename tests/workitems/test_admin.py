@@ -5,7 +5,6 @@ import tablib
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from onechamber.roles import sync_groups
 from workitems.models import (
     Agreement,
     FiscalYearPlan,
@@ -52,18 +51,6 @@ def test_secretariat_opens_every_admin_screen(client, seed, secretariat_user):
         obj = model.objects.first()
         assert client.get(_url(model, "change", obj.pk)).status_code == 200, model
     assert client.get(_url(WorkItem, "changelist") + "?q=防災").status_code == 200
-
-
-def test_department_models_are_granted_to_the_department_group(db):
-    groups = sync_groups()
-    codenames = set(groups["department"].permissions.values_list("codename", flat=True))
-    assert {
-        "change_resultrow",
-        "add_session",
-        "change_session",
-        "view_workitem",
-    } <= codenames
-    assert not any(c.startswith("delete_") for c in codenames)
 
 
 def _row_of(item_name):

@@ -150,11 +150,6 @@ def test_item_detail_query_count(
         client.get(seed_items["自治体行政のデジタル化"].get_absolute_url())
 
 
-def test_item_detail_404_for_missing_item(client, db, viewer_user):
-    client.force_login(viewer_user)
-    assert client.get(reverse("workitems:item_detail", args=[999])).status_code == 404
-
-
 def test_wg_status_page_query_count(
     client, seed, viewer_user, django_assert_max_num_queries
 ):
