@@ -5,6 +5,20 @@ import pytest
 from tests import factories
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    # Tests make a few hundred accounts; the production hasher's deliberate
+    # slowness (PBKDF2, about 0.3 s an account) was a third of the suite.
+    from django.test.utils import override_settings
+
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    fast.enable()
+    yield
+    fast.disable()
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings, tmp_path):
     # Tests render templates without running collectstatic first.
