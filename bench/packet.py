@@ -264,7 +264,7 @@ def main() -> None:
     from django.test import Client
 
     from meetings import packet
-    from meetings.models import Meeting, PacketPart
+    from meetings.models import Headquarters, Meeting, PacketPart, UserProfile
     from meetings.packet import engine as pdf
     from meetings.reports import number_materials
     from onechamber.roles import sync_groups
@@ -273,6 +273,8 @@ def main() -> None:
     groups = sync_groups()
     user = get_user_model().objects.create_user("bench")
     user.groups.set([groups["secretariat"]])
+    hq = Headquarters.objects.get(name="「ワンチームとやま」連携推進本部")
+    UserProfile.objects.create(user=user, headquarters=hq)
     client = Client()
     client.force_login(user)
 
@@ -281,7 +283,7 @@ def main() -> None:
     )
     print(f"stand-in sections: {', '.join(stand_ins) or 'none'}")
     scales = [int(s) for s in args.scales.split(",")]
-    seed = Meeting.objects.get(fiscal_year=2021, number=4)
+    seed = Meeting.objects.get(headquarters=hq, fiscal_year=2021, number=4)
     rows = {}
     chromium_docs = {}
     for scale in scales:

@@ -7,6 +7,7 @@ import io
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -33,6 +34,7 @@ from meetings.models import (
 )
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_actions import apply_each
+from onechamber.roles import ROLES
 
 admin.site.site_header = _("onechamber 管理画面")
 admin.site.site_title = _("onechamber 管理")
@@ -81,6 +83,7 @@ class PersonAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
 
 @admin.register(Headquarters)
 class HeadquartersAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+    superuser_sees_all = True
     list_display = ["name", "organization", "secretariat"]
     autocomplete_fields = ["organization", "secretariat"]
 
@@ -115,7 +118,7 @@ def _object_id(request):
 
 
 class AgendaItemInline(
-    HeadquartersScopedAdmin, CachedChoicesMixin, admin.TabularInline
+    CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline
 ):
     model = AgendaItem
     extra = 0
@@ -138,7 +141,7 @@ class AgendaItemInline(
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class MaterialInline(HeadquartersScopedAdmin, CachedChoicesMixin, admin.StackedInline):
+class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.StackedInline):
     model = Material
     form = MaterialForm
     extra = 0
@@ -158,7 +161,7 @@ class MaterialInline(HeadquartersScopedAdmin, CachedChoicesMixin, admin.StackedI
 
 
 class AttendanceInline(
-    HeadquartersScopedAdmin, CachedChoicesMixin, admin.TabularInline
+    CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline
 ):
     model = Attendance
     extra = 0
@@ -366,6 +369,7 @@ class MaterialAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
 
 
 class UserProfileInline(HeadquartersScopedAdmin, admin.StackedInline):
+    superuser_sees_all = True
     model = UserProfile
     can_delete = False
     autocomplete_fields = ["organization"]
@@ -394,6 +398,30 @@ class PortalUserAdmin(UserAdmin):
         if request.user.is_superuser:
             return users
         return users.filter(profile__headquarters_id=headquarters_of(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser makes superusers or grants permissions one by one:
+        # a secretariat gives accounts a role, in its own headquarters.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLES)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # An account made without its 所属 still belongs to the maker's
+        # headquarters, so that it stays in the maker's list.
+        hq = headquarters_of(request.user)
+        if (
+            hq is not None
+            and not UserProfile.objects.filter(user=form.instance).exists()
+        ):
+            UserProfile.objects.create(user=form.instance, headquarters_id=hq)
 
     @admin.display(description=_("所属"))
     def organization(self, obj) -> str:

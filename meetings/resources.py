@@ -30,12 +30,36 @@ class ChoiceLabelWidget(widgets.Widget):
         return self.labels.get(value, value or "")
 
 
+class ScopedWidgetMixin:
+    """A widget that looks related records up in one headquarters only (set by
+    the resource; None, for resources used outside the admin, looks everywhere)."""
+
+    headquarters = None
+
+    def scoped(self, queryset):
+        if self.headquarters is None or headquarters_path(queryset.model) is None:
+            return queryset
+        return queryset.for_headquarters(self.headquarters)
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.scoped(super().get_queryset(value, row, *args, **kwargs))
+
+
+class ScopedForeignKeyWidget(ScopedWidgetMixin, widgets.ForeignKeyWidget):
+    """A foreign key looked up in the resource's headquarters."""
+
+
 class ScopedResource(resources.ModelResource):
-    """Rows of one headquarters: read from it, matched in it, created in it."""
+    """Rows of one headquarters: read from it, matched in it, created in it, and
+    their related records looked up in it."""
 
     def __init__(self, headquarters=None, **kwargs):
         super().__init__(**kwargs)
         self.headquarters = headquarters
+        # The resource's fields (and so their widgets) are copies of its own.
+        for field in self.fields.values():
+            if isinstance(field.widget, ScopedWidgetMixin):
+                field.widget.headquarters = headquarters
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -56,7 +80,7 @@ class OrganizationResource(ScopedResource):
     parent = fields.Field(
         attribute="parent",
         column_name="上位の組織",
-        widget=widgets.ForeignKeyWidget(Organization, field="name"),
+        widget=ScopedForeignKeyWidget(Organization, field="name"),
     )
     name = fields.Field(attribute="name", column_name="名称")
     short_name = fields.Field(attribute="short_name", column_name="略称")
@@ -92,7 +116,7 @@ class PositionResource(ScopedResource):
     organization = fields.Field(
         attribute="organization",
         column_name="組織",
-        widget=widgets.ForeignKeyWidget(Organization, field="name"),
+        widget=ScopedForeignKeyWidget(Organization, field="name"),
     )
     title = fields.Field(attribute="title", column_name="職名")
     order = fields.Field(attribute="order", column_name="表示順")
@@ -109,7 +133,7 @@ class AttendanceResource(ScopedResource):
     meeting = fields.Field(
         attribute="meeting",
         column_name="会議ID",
-        widget=widgets.ForeignKeyWidget(Meeting),
+        widget=ScopedForeignKeyWidget(Meeting),
     )
     group = fields.Field(
         attribute="group",

@@ -37,27 +37,74 @@ def scoped_form(form_class, headquarters_id):
     return ScopedForm
 
 
+class ScopedValuesFilter(admin.AllValuesFieldListFilter):
+    """Django's list of a field's values, read from the admin's own (scoped)
+    records even when the field sits on a related model (meeting__fiscal_year)."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.lookup_choices = (
+            model_admin.get_queryset(request)
+            .exclude(**{f"{field_path}__isnull": True})
+            .order_by(field_path)
+            .values_list(field_path, flat=True)
+            .distinct()
+        )
+
+
+def _scoped_filter(model, entry):
+    """The filter class that keeps a list filter inside the headquarters."""
+    try:
+        field = get_fields_from_path(model, entry)[-1]
+    except (FieldDoesNotExist, admin.utils.NotRelationField):
+        return None
+    if field.is_relation:
+        return admin.RelatedOnlyFieldListFilter
+    plain = not field.choices and field.get_internal_type() not in (
+        "BooleanField",
+        "DateField",
+        "DateTimeField",
+    )
+    if "__" in entry and plain:
+        return ScopedValuesFilter
+    return None
+
+
 class HeadquartersScopedAdmin:
-    """Limit a model admin or inline to the request user's headquarters."""
+    """Limit a model admin or inline to the request user's headquarters.
+
+    An account that belongs to no headquarters adds and imports nothing (there
+    is nowhere to put it). Admins that set `superuser_sees_all` (headquarters,
+    accounts) show superusers every headquarters, who set the portal up."""
+
+    superuser_sees_all = False
+
+    def _unscoped(self, request) -> bool:
+        return self.superuser_sees_all and request.user.is_superuser
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if headquarters_path(queryset.model) is None:
+        if headquarters_path(queryset.model) is None or self._unscoped(request):
             return queryset
         return queryset.for_headquarters(headquarters_of(request.user))
 
+    def has_add_permission(self, request, *args):
+        if headquarters_of(request.user) is None:
+            return False
+        return super().has_add_permission(request, *args)
+
+    def has_import_permission(self, request):
+        if headquarters_of(request.user) is None:
+            return False
+        return super().has_import_permission(request)
+
     def get_list_filter(self, request):
-        # A filter on a relation offers only the values this headquarters'
-        # records use, not every row of the related table.
+        # Filters offer only the values this headquarters' records use, not
+        # every row of a related table.
         filters = []
         for entry in super().get_list_filter(request):
-            if isinstance(entry, str):
-                try:
-                    field = get_fields_from_path(self.model, entry)[-1]
-                except (FieldDoesNotExist, admin.utils.NotRelationField):
-                    field = None
-                if field is not None and field.is_relation:
-                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            if isinstance(entry, str) and (found := _scoped_filter(self.model, entry)):
+                entry = (entry, found)
             filters.append(entry)
         return filters
 
@@ -81,6 +128,8 @@ class HeadquartersScopedAdmin:
 
     def _scope_choices(self, formfield, db_field, request):
         related = db_field.remote_field.model
+        if self._unscoped(request):
+            return formfield
         if formfield is not None and headquarters_path(related) is not None:
             formfield.queryset = formfield.queryset.for_headquarters(
                 headquarters_of(request.user)

@@ -16,8 +16,10 @@ DEPARTMENT = "department"
 VIEWER = "viewer"
 ROLES = (SECRETARIAT, DEPARTMENT, VIEWER)
 
-# Apps whose records the secretariat edits.
-EDITED_APPS = ("meetings", "workitems", "vaccination", "auth")
+# Apps whose records the secretariat edits, and of Django's auth app the
+# accounts only (never the groups, whose permissions every headquarters shares).
+EDITED_APPS = ("meetings", "workitems", "vaccination")
+ACCOUNT_MODELS = ("user",)
 
 
 def role_of(user) -> str | None:
@@ -60,7 +62,10 @@ def sync_groups() -> dict[str, Group]:
     """Create the three groups and give them their permissions; idempotent."""
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
     groups[SECRETARIAT].permissions.set(
-        Permission.objects.filter(content_type__app_label__in=EDITED_APPS)
+        Permission.objects.filter(
+            Q(content_type__app_label__in=EDITED_APPS)
+            | Q(content_type__app_label="auth", content_type__model__in=ACCOUNT_MODELS)
+        )
     )
     groups[DEPARTMENT].permissions.set(
         Permission.objects.filter(department_models()).exclude(

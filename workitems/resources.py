@@ -7,14 +7,14 @@ from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
 from meetings.models import Organization
-from meetings.resources import ScopedResource
+from meetings.resources import ScopedResource, ScopedWidgetMixin
 from onechamber.forms import clean_date
 from workitems.models import Measure, Session
 
 SEPARATOR = "："
 
 
-class MeasureWidget(widgets.ForeignKeyWidget):
+class MeasureWidget(ScopedWidgetMixin, widgets.ForeignKeyWidget):
     """A measure written as ``項目名：番号`` (``防災・危機管理体制の連携・強化：①``),
     or the item name alone when the item has a single unnumbered WG division."""
 
@@ -27,7 +27,9 @@ class MeasureWidget(widgets.ForeignKeyWidget):
             raise ValueError("施策（項目名：番号）を入力してください。")
         name, _, code = text.partition(SEPARATOR)
         matches = list(
-            Measure.objects.filter(item__name=name.strip(), code=code.strip())
+            self.scoped(Measure.objects.all()).filter(
+                item__name=name.strip(), code=code.strip()
+            )
         )
         if len(matches) != 1:
             raise ValueError(
@@ -54,7 +56,7 @@ class JapaneseDateWidget(widgets.DateWidget):
             raise ValueError(" ".join(exc.messages)) from None
 
 
-class OrganizationsWidget(widgets.ManyToManyWidget):
+class OrganizationsWidget(ScopedWidgetMixin, widgets.ManyToManyWidget):
     """Organisations by name, separated by 、 or commas."""
 
     def __init__(self):
@@ -66,7 +68,10 @@ class OrganizationsWidget(widgets.ManyToManyWidget):
             for n in str(value or "").replace(",", "、").split("、")
             if n.strip()
         ]
-        found = {o.name: o for o in Organization.objects.filter(name__in=names)}
+        found = {
+            o.name: o
+            for o in self.scoped(Organization.objects.all()).filter(name__in=names)
+        }
         missing = [n for n in names if n not in found]
         if missing:
             raise ValueError(f"団体が見つかりません：{'、'.join(missing)}")

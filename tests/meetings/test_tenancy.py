@@ -7,11 +7,15 @@ import datetime as dt
 import io
 
 import pytest
+import tablib
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from pypdf import PdfReader
 
 from meetings import packet
-from meetings.models import Meeting, Organization
+from meetings.models import Meeting, Organization, Position
+from meetings.resources import PositionResource
+from onechamber.roles import sync_groups
 from tests import factories
 from vaccination.models import Venue
 from workitems.models import FiscalYearPlan, WorkItem
@@ -216,3 +220,65 @@ def test_the_seed_secretariat_does_not_see_the_other(
     assert SEED_ITEM in lists
     assert "能登" not in lists
     assert "いしかわ" not in lists
+
+
+def test_imports_look_related_records_up_in_their_own_headquarters(ishikawa, seed):
+    # 金沢市 exists only in 石川: a 富山 import naming it is an error, not a link.
+    toyama = PositionResource(headquarters=seed.headquarters)
+    result = toyama.import_data(
+        tablib.Dataset(["金沢市", "金沢市長", 1], headers=["組織", "職名", "表示順"]),
+        dry_run=True,
+    )
+    assert result.has_errors() or result.has_validation_errors()
+    # 富山市 exists in both: each headquarters' import finds its own.
+    ishikawa_import = PositionResource(headquarters=ishikawa["hq"])
+    ishikawa_import.import_data(
+        tablib.Dataset(
+            ["富山市", "富山市長（石川）", 1], headers=["組織", "職名", "表示順"]
+        ),
+        dry_run=False,
+    )
+    made = Position.objects.get(title="富山市長（石川）")
+    assert made.organization == ishikawa["twin"]
+
+
+def test_the_meeting_editor_offers_only_its_own_departments_and_positions(
+    client, ishikawa, seed
+):
+    factories.make_organization(
+        name="いしかわ秘密部", kind="department", headquarters=ishikawa["hq"]
+    )
+    factories.make_position(title="金沢市長", organization=ishikawa["city"])
+    toyama = factories.make_user(
+        role="secretariat", username="toyama-jimu", headquarters=seed.headquarters
+    )
+    client.force_login(toyama)
+    for url in (
+        reverse("admin:meetings_meeting_change", args=[seed.pk]),
+        reverse("admin:meetings_meeting_add"),
+    ):
+        page = _text(client, url)
+        assert "いしかわ秘密部" not in page
+        assert "金沢市長" not in page
+
+
+def test_a_secretariat_cannot_make_itself_superuser_or_edit_groups(client, ishikawa):
+    jimu = ishikawa["secretariat"]
+    client.force_login(jimu)
+    page = _text(client, reverse("admin:auth_user_change", args=[jimu.pk]))
+    assert 'name="is_superuser"' not in page
+    assert 'name="user_permissions"' not in page
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+
+def test_a_staff_account_without_a_headquarters_adds_nothing(client, db):
+
+    user = get_user_model().objects.create_user("nohq", is_staff=True)
+    user.groups.set([sync_groups()["secretariat"]])
+    client.force_login(user)
+    response = client.post(
+        reverse("admin:meetings_organization_add"),
+        {"name": "どこかの市", "kind": "city", "code": "", "order": "1"},
+    )
+    assert response.status_code == 403
+    assert not Organization.objects.filter(name="どこかの市").exists()
