@@ -10,21 +10,9 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from meetings.models import Meeting
-from onechamber import jdates
 from workitems.models import Session
 
 FILENAME = "onechamber-schedule.ics"
-# Last day of each part of a month (上旬 1–10, 中旬 11–20, 下旬 21–end).
-_PART_LAST_DAY = {1: 10, 2: 20}
-
-
-def _approximate_span(month: dt.date, part: int) -> tuple[dt.date, dt.date]:
-    """All-day span an approximate date covers: [start, end) as iCalendar wants."""
-    start = jdates.approximate_sort_date(month.year, month.month, part)
-    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    if part in _PART_LAST_DAY:
-        return start, month.replace(day=_PART_LAST_DAY[part] + 1)
-    return start, next_month
 
 
 def _meeting_event(meeting: Meeting, tz, stamp: dt.datetime) -> Event:
@@ -46,7 +34,7 @@ def _meeting_event(meeting: Meeting, tz, stamp: dt.datetime) -> Event:
         event.add("dtstart", meeting.date)
         event.add("dtend", meeting.date + dt.timedelta(days=1))
     else:
-        start, end = _approximate_span(meeting.approx_month, meeting.approx_part)
+        start, end = meeting.when.span
         event.add("dtstart", start)
         event.add("dtend", end)
         summary += f"（日程未定：{meeting.when_short}）"
