@@ -1,6 +1,8 @@
 """The content version on data made by the factories, without the seed."""
 
 import pytest
+from django.core import serializers
+from django.core.management import call_command
 
 from meetings import versioning
 from meetings.models import Material, PacketPart
@@ -58,3 +60,20 @@ def test_the_packet_cache_itself_does_not_move_the_version(db):
     start = versioning.current(hq.pk)
     PacketPart.objects.create(key="a" * 64, pdf=b"%PDF-", page_count=1)
     assert versioning.current(hq.pk) == start
+
+
+def test_loaddata_moves_the_version(tmp_path):
+    hq = factories.make_headquarters()
+    meeting = factories.make_meeting()
+    factories.make_material(meeting=meeting)
+    start = versioning.current(hq.pk)
+    fixture = tmp_path / "material.json"
+    fixture.write_text(
+        serializers.serialize("json", Material.objects.filter(meeting=meeting)).replace(
+            "資料の表題", "読み込んだ表題"
+        ),
+        encoding="utf-8",
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert Material.objects.get(meeting=meeting).title == "読み込んだ表題"
+    assert versioning.current(hq.pk) > start
