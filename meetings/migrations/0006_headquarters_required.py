@@ -21,16 +21,21 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='organization',
             name='headquarters',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='meetings.headquarters', verbose_name='本部'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='meetings.headquarters', verbose_name='本部'),
         ),
         migrations.AlterField(
             model_name='person',
             name='headquarters',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='meetings.headquarters', verbose_name='本部'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='meetings.headquarters', verbose_name='本部'),
         ),
         migrations.AlterField(
             model_name='userprofile',
             name='headquarters',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='user_profiles', to='meetings.headquarters', verbose_name='本部'),
+        ),
+        migrations.AlterField(
+            model_name='meeting',
+            name='headquarters',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='meetings.headquarters', verbose_name='本部'),
         ),
     ]

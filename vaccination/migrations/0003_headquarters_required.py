@@ -16,36 +16,36 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='gridcolumn',
             name='headquarters',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grid_columns', to='meetings.headquarters', verbose_name='本部'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='meetings.headquarters', verbose_name='本部'),
         ),
         migrations.AlterField(
             model_name='gridrow',
             name='headquarters',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grid_rows', to='meetings.headquarters', verbose_name='本部'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='meetings.headquarters', verbose_name='本部'),
         ),
         migrations.AlterField(
             model_name='notice',
             name='headquarters',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='meetings.headquarters', verbose_name='本部'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='meetings.headquarters', verbose_name='本部'),
         ),
         migrations.AlterField(
             model_name='passage',
             name='headquarters',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='passages', to='meetings.headquarters', verbose_name='本部'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='meetings.headquarters', verbose_name='本部'),
         ),
         migrations.AlterField(
             model_name='targetgroup',
             name='headquarters',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='target_groups', to='meetings.headquarters', verbose_name='本部'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='meetings.headquarters', verbose_name='本部'),
         ),
         migrations.AlterField(
             model_name='venue',
             name='headquarters',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='venues', to='meetings.headquarters', verbose_name='本部'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='meetings.headquarters', verbose_name='本部'),
         ),
         migrations.AlterField(
             model_name='venueplan',
             name='headquarters',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='venue_plans', to='meetings.headquarters', verbose_name='本部'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='meetings.headquarters', verbose_name='本部'),
         ),
     ]

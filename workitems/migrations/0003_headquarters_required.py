@@ -16,11 +16,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='fiscalyearplan',
             name='headquarters',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fiscal_year_plans', to='meetings.headquarters', verbose_name='本部'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='meetings.headquarters', verbose_name='本部'),
         ),
         migrations.AlterField(
             model_name='workitem',
             name='headquarters',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workitems', to='meetings.headquarters', verbose_name='本部'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='meetings.headquarters', verbose_name='本部'),
         ),
     ]
