@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
-from meetings import packet, resources, services
-from meetings.forms import CopyMeetingForm, MaterialForm
+from meetings import editions, resources, services
+from meetings.forms import CopyMeetingForm, MaterialForm, ReissueForm
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -202,9 +201,9 @@ class MeetingAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     search_fields = ["topic", "venue", "agenda_items__title", "materials__title"]
     list_select_related = ["headquarters"]
     date_hierarchy = "date"
-    actions = ["copy_as_next", "publish", "packet_pdf"]
+    actions = ["copy_as_next", "publish", "reissue", "packet_pdf"]
     inlines = [AgendaItemInline, MaterialInline, AttendanceInline]
-    readonly_fields = ["published_at", "updated_at"]
+    readonly_fields = ["published_at", "updated_at", "edition_panel"]
     fieldsets = [
         (
             None,
@@ -227,6 +226,7 @@ class MeetingAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
             _("状態"),
             {"fields": ["status", "note", "published", "published_at", "updated_at"]},
         ),
+        (_("配付"), {"fields": ["edition_panel"]}),
     ]
 
     def get_queryset(self, request):
@@ -243,20 +243,12 @@ class MeetingAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
         ]
 
     def packet_view(self, request, object_id):
-        """The packet PDF of one meeting (the button on its change page)."""
+        """The packet PDF of one meeting (the button on its change page): the
+        portal's, which serves the current edition or the preview."""
         meeting = self.get_object(request, object_id)
         if meeting is None or not self.has_view_permission(request, meeting):
             raise Http404
-        return self._packet_response(meeting)
-
-    def _packet_response(self, meeting: Meeting):
-        result = packet.build_packet(meeting)
-        return FileResponse(
-            io.BytesIO(result.pdf),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=result.filename,
-        )
+        return HttpResponseRedirect(reverse("meetings:packet", args=[meeting.pk]))
 
     @admin.action(description=_("資料一式のPDFを作成（1件）"))
     def packet_pdf(self, request, queryset):
@@ -267,7 +259,75 @@ class MeetingAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
                 messages.ERROR,
             )
             return None
-        return self._packet_response(queryset.select_related("headquarters").get())
+        return HttpResponseRedirect(
+            reverse("meetings:packet", args=[queryset.get().pk])
+        )
+
+    @admin.display(description=_("配付した版"))
+    def edition_panel(self, obj: Meeting) -> str:
+        if obj is None or not obj.pk:
+            return "-"
+        current = editions.current_edition(obj)
+        return render_to_string(
+            "admin/meetings/meeting/edition_panel.html",
+            {
+                "meeting": obj,
+                "editions": [
+                    (e, editions.edition_summary(e))
+                    for e in obj.editions.distributed()
+                    .ready()
+                    .prefetch_related("items")
+                ],
+                "pending": editions.pending_edition(obj),
+                "changes": editions.changes(obj) if current else [],
+                "current": current,
+                "delivery": editions.delivery(obj) if current else [],
+                "can_see_errors": True,
+            },
+        )
+
+    @admin.action(description=_("差し替え（次の版を配付）"))
+    def reissue(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("差し替える会議を1件だけ選んでください。"), messages.ERROR
+            )
+            return None
+        meeting = queryset.select_related("headquarters").get()
+        current = editions.current_edition(meeting)
+        form = ReissueForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                edition = editions.distribute(
+                    meeting=meeting, by=request.user, note=form.cleaned_data["note"]
+                )
+            except ValidationError as exc:
+                for error in dict.fromkeys(exc.messages):
+                    form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("%(label)sの作成を始めました。できあがると利用者に配付されます。")
+                    % {"label": edition.label},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:meetings_meeting_change", args=[meeting.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/meetings/meeting/reissue.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("差し替え（次の版を配付）"),
+                "meeting": meeting,
+                "current": current,
+                "changes": editions.changes(meeting) if current else [],
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     @admin.display(description=_("日時"))
     def when(self, obj: Meeting) -> str:
@@ -336,11 +396,11 @@ class MeetingAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda meeting: services.publish_meeting(meeting=meeting),
+            lambda meeting: services.publish_meeting(meeting=meeting, by=request.user),
             lambda n: (
                 ngettext(
-                    "%(count)d件の会議を公開しました。",
-                    "%(count)d件の会議を公開しました。",
+                    "%(count)d件の会議を公開し、第1版の作成を始めました。",
+                    "%(count)d件の会議を公開し、第1版の作成を始めました。",
                     n,
                 )
                 % {"count": n}

@@ -93,3 +93,13 @@ class CopyMeetingForm(forms.Form):
     number = forms.IntegerField(
         label=_("回"), min_value=1, required=False, help_text=_("空欄なら次の番号。")
     )
+
+
+class ReissueForm(forms.Form):
+    note = forms.CharField(
+        label=_("差し替えの内容"),
+        max_length=300,
+        required=False,
+        help_text=_("例：資料1 3ページの数値を訂正（差し替え一覧に載ります）"),
+        widget=forms.TextInput(attrs={"size": 60}),
+    )

@@ -895,3 +895,275 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+class EditionQuerySet(ScopedQuerySet):
+    def distributed(self) -> EditionQuerySet:
+        """Editions handed out (第1版, 第2版, …), not previews."""
+        return self.filter(number__isnull=False)
+
+    def ready(self) -> EditionQuerySet:
+        """Editions whose files are complete."""
+        return self.filter(state=Edition.State.READY)
+
+    def visible_to(self, user) -> EditionQuerySet:
+        """Distributed, complete editions of meetings `user` may see."""
+        return (
+            self.distributed()
+            .ready()
+            .filter(meeting__in=Meeting.objects.visible_to(user))
+        )
+
+
+class Edition(models.Model):
+    """One build of a meeting's packet and of each of its materials, frozen.
+
+    A distributed edition (第1版, 第2版 after a 差し替え) is kept for ever: its
+    files in the editions storage, their sha256 and page counts, and the
+    snapshot of the data it was built from (its items and parts). A preview
+    (no number) is the same build of today's data, for the packet of a meeting
+    not distributed yet; previews are replaced as the data changes.
+    """
+
+    headquarters_path = "meeting__headquarters"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("作成待ち")
+        BUILDING = "building", _("作成中")
+        READY = "ready", _("作成済み")
+        FAILED = "failed", _("作成に失敗")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("会議"),
+        on_delete=models.PROTECT,
+        related_name="editions",
+    )
+    number = models.PositiveIntegerField(
+        _("版"), null=True, blank=True, help_text=_("空欄はプレビュー（未配付）。")
+    )
+    draft = models.BooleanField(
+        _("「案」付き"), default=False, help_text=_("未公開の会議のプレビュー。")
+    )
+    note = models.CharField(
+        _("差し替えの内容"),
+        max_length=300,
+        blank=True,
+        help_text=_("例：資料1 3ページの数値を訂正"),
+    )
+    state = models.CharField(
+        _("状態"), max_length=20, choices=State.choices, default=State.QUEUED
+    )
+    error = models.TextField(_("失敗の理由"), blank=True)
+    content_version = models.CharField(
+        _("データの版"),
+        max_length=200,
+        blank=True,
+        help_text=_("作成に使ったデータの版。プレビューはこれで探します。"),
+    )
+    snapshot_at = models.DateTimeField(_("データを確定した日時"), null=True, blank=True)
+    progress_done = models.PositiveIntegerField(_("作成済みの部分"), default=0)
+    progress_total = models.PositiveIntegerField(_("部分の数"), default=0)
+    rendered_count = models.PositiveIntegerField(
+        _("組版した部分の数"), default=0, help_text=_("キャッシュになく組版した数。")
+    )
+    heartbeat_at = models.DateTimeField(_("最終応答"), null=True, blank=True)
+    file_name = models.CharField(_("ファイル"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("バイト数"), default=0)
+    page_count = models.PositiveIntegerField(_("ページ数"), default=0)
+    signed = models.BooleanField(_("電子署名"), default=False)
+    page_html = models.TextField(
+        _("会議ページの内容"), blank=True, help_text=_("配付時の次第・出席者・配席図。")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("配付した人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="editions",
+    )
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    distributed_at = models.DateTimeField(_("配付日時"), null=True, blank=True)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("配付版")
+        verbose_name_plural = _("配付版")
+        ordering = ["meeting", "number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                condition=Q(number__isnull=False),
+                name="edition_number_unique_per_meeting",
+                violation_error_message=_("この会議には既にこの版があります。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "building", "ready", "failed"]),
+                name="edition_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number__gte=1),
+                name="edition_number_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="ready") | ~Q(sha256=""),
+                name="edition_ready_has_file",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["meeting", "content_version"], name="edition_cv_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.label}"
+
+    @property
+    def is_distributed(self) -> bool:
+        return self.number is not None
+
+    @property
+    def label(self) -> str:
+        if self.number is None:
+            return str(_("プレビュー"))
+        return _("第%(n)d版") % {"n": self.number}
+
+
+class EditionItem(models.Model):
+    """One section of an edition as distributed: a front page (次第, 出席者名簿,
+    配席図) or a material, with its frozen text and its own PDF file."""
+
+    headquarters_path = "edition__meeting__headquarters"
+
+    class Role(models.TextChoices):
+        FRONT = "front", _("表紙類")
+        MATERIAL = "material", _("資料")
+        REPLACEMENTS = "replacements", _("差し替え一覧")
+
+    edition = models.ForeignKey(
+        Edition,
+        verbose_name=_("版"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    position = models.PositiveIntegerField(_("順番"))
+    role = models.CharField(_("種類"), max_length=20, choices=Role.choices)
+    material = models.ForeignKey(
+        Material,
+        verbose_name=_("配付資料"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="edition_items",
+    )
+    series = models.CharField(_("区分"), max_length=20, blank=True)
+    number = models.PositiveIntegerField(_("番号"), null=True, blank=True)
+    label = models.CharField(_("資料番号"), max_length=40, blank=True)
+    title = models.CharField(_("表題"), max_length=300)
+    department = models.CharField(_("提出部局"), max_length=200, blank=True)
+    content = models.CharField(_("内容の種類"), max_length=20, blank=True)
+    html = models.TextField(_("ページの内容"), blank=True)
+    text = models.TextField(_("本文（比較用）"), blank=True)
+    digest = models.CharField(
+        _("内容の要約値"), max_length=64, help_text=_("この値が変われば差し替え。")
+    )
+    replaced_in = models.PositiveIntegerField(_("差し替えた版"), null=True, blank=True)
+    first_page = models.PositiveIntegerField(_("開始ページ"), default=0)
+    page_count = models.PositiveIntegerField(_("ページ数"), default=0)
+    body_name = models.CharField(_("ページ番号なしのPDF"), max_length=300, blank=True)
+    file_name = models.CharField(_("ファイル"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("バイト数"), default=0)
+
+    class Meta:
+        verbose_name = _("配付版の資料")
+        verbose_name_plural = _("配付版の資料")
+        ordering = ["edition", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "position"], name="editionitem_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["front", "material", "replacements"]),
+                name="editionitem_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}　{self.title}".strip()
+
+    @property
+    def last_page(self) -> int:
+        return self.first_page + max(self.page_count, 1) - 1
+
+
+class EditionPart(models.Model):
+    """One piece of an item to render, as frozen when the edition took its
+    snapshot: HTML, or an uploaded PDF copied into the editions storage."""
+
+    edition = models.ForeignKey(
+        Edition,
+        verbose_name=_("版"),
+        on_delete=models.CASCADE,
+        related_name="parts",
+    )
+    item = models.ForeignKey(
+        EditionItem,
+        verbose_name=_("資料"),
+        on_delete=models.CASCADE,
+        related_name="parts",
+    )
+    position = models.PositiveIntegerField(_("順番"))
+    title = models.CharField(_("しおり"), max_length=400, blank=True)
+    key = models.CharField(_("キー"), max_length=64)
+    html = models.TextField(_("HTML"), blank=True)
+    upload_name = models.CharField(_("PDFファイル"), max_length=300, blank=True)
+    upload_label = models.CharField(_("押印する資料番号"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("配付版の部分")
+        verbose_name_plural = _("配付版の部分")
+        ordering = ["edition", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "position"], name="editionpart_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.key[:12]
+
+
+class EditionDownload(models.Model):
+    """Who fetched a distributed edition (the packet or one of its materials)."""
+
+    edition = models.ForeignKey(
+        Edition,
+        verbose_name=_("版"),
+        on_delete=models.CASCADE,
+        related_name="downloads",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("アカウント"),
+        on_delete=models.CASCADE,
+        related_name="edition_downloads",
+    )
+    first_at = models.DateTimeField(_("初回取得"), default=timezone.now)
+    last_at = models.DateTimeField(_("最終取得"), default=timezone.now)
+    count = models.PositiveIntegerField(_("回数"), default=1)
+
+    class Meta:
+        verbose_name = _("配付版の取得記録")
+        verbose_name_plural = _("配付版の取得記録")
+        ordering = ["edition", "first_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "user"], name="editiondownload_once_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition} {self.user}"

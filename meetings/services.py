@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings import editions
 from meetings.models import AgendaItem, Attendance, Meeting, Tenure
 from onechamber import jdates
 
@@ -169,12 +170,15 @@ def copy_meeting(
 
 
 @transaction.atomic
-def publish_meeting(*, meeting: Meeting) -> Meeting:
-    """Make a meeting visible to every account."""
+def publish_meeting(*, meeting: Meeting, by=None) -> Meeting:
+    """Make a meeting visible to every account and distribute its 第1版 (built
+    by a worker) when it has none yet."""
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("中止になった会議は公開できません。"), code="cancelled")
     if not meeting.published:
         meeting.published = True
         meeting.published_at = timezone.now()
         meeting.save(update_fields=["published", "published_at", "updated_at"])
+    if not meeting.editions.distributed().exists():
+        editions.distribute(meeting=meeting, by=by)
     return meeting

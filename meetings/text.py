@@ -1,7 +1,11 @@
 """Text materials: Markdown turned into HTML with only safe tags left."""
 
+import html
+import re
+
 import markdown
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -44,3 +48,30 @@ def render_markdown(text: str) -> SafeString:
             html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=set()
         )
     )
+
+
+# Tags that end a line of text; a table cell ends with a wide space.
+_LINE_END = re.compile(
+    r"</(p|div|li|h[1-6]|tr|dt|dd|caption|blockquote|table|thead|tbody)>|<br\s*/?>|<hr\s*/?>",
+    re.IGNORECASE,
+)
+_CELL_END = re.compile(r"</t[dh]>", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\r\f\v\xa0]+")
+_WIDE = re.compile(r"(?: ?\u3000 ?)+")
+_HEAD = re.compile(r"<(head|style|script)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+
+
+def html_lines(markup: str) -> list[str]:
+    """The text of HTML as lines, for comparing two versions: one line per
+    paragraph, list item, heading or table row (its cells separated by a wide
+    space), whitespace collapsed, empty lines dropped."""
+    markup = _HEAD.sub("", markup or "")
+    markup = _CELL_END.sub("\u3000", markup)
+    markup = _LINE_END.sub("\n", markup)
+    lines = []
+    for line in html.unescape(strip_tags(markup)).splitlines():
+        line = _SPACES.sub(" ", line).strip("\u3000 ")
+        line = _WIDE.sub("\u3000", line)
+        if line:
+            lines.append(line)
+    return lines

@@ -41,6 +41,38 @@ urlpatterns = [
         {"series": "reference"},
         name="reference_pdf",
     ),
+    path(
+        "meetings/<int:pk>/editions/<int:edition_number>/",
+        views.meeting_detail,
+        name="edition_detail",
+    ),
+    path(
+        "meetings/<int:pk>/editions/<int:edition_number>/packet.pdf",
+        views.edition_packet,
+        name="edition_packet",
+    ),
+    path(
+        "meetings/<int:pk>/editions/<int:edition_number>/materials/<int:number>/",
+        views.material_detail,
+        name="edition_material_detail",
+    ),
+    path(
+        "meetings/<int:pk>/editions/<int:edition_number>/reference/<int:number>/",
+        views.material_detail,
+        {"series": "reference"},
+        name="edition_reference_detail",
+    ),
+    path(
+        "meetings/<int:pk>/editions/<int:edition_number>/materials/<int:number>.pdf",
+        views.edition_material_pdf,
+        name="edition_material_pdf",
+    ),
+    path(
+        "meetings/<int:pk>/editions/<int:edition_number>/reference/<int:number>.pdf",
+        views.edition_material_pdf,
+        {"series": "reference"},
+        name="edition_reference_pdf",
+    ),
     path("municipalities/", views.municipality_list, name="municipality_list"),
     path(
         "municipalities/<str:code>/",

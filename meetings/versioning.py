@@ -30,7 +30,15 @@ from meetings.models import ContentVersion
 from onechamber.tenancy import data_changed, headquarters_id_of, headquarters_path
 
 TRACKED_APPS = ("meetings", "workitems", "vaccination")
-UNTRACKED_MODELS = ("packetpart", "contentversion", "userprofile")
+UNTRACKED_MODELS = (
+    "packetpart",
+    "contentversion",
+    "userprofile",
+    "edition",
+    "editionitem",
+    "editionpart",
+    "editiondownload",
+)
 _code: list[str] = []
 
 

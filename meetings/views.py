@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import io
-
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from meetings import packet, reports, sections
+from meetings import editions, reports, sections
 from meetings.models import Material, Meeting, Organization, headquarters_of
 from meetings.text import render_markdown
 
@@ -27,6 +31,7 @@ def home(request):
         {
             "next_meetings": list(meetings.upcoming(today)[:3]),
             "latest_meetings": list(meetings.past(today)[:5]),
+            "news": [_with_summary(e) for e in editions.news(request.user)],
         },
     )
 
@@ -59,11 +64,104 @@ def get_visible_meeting(request, pk: int) -> Meeting:
     )
 
 
-def meeting_detail(request, pk: int):
+def meeting_detail(request, pk: int, edition_number: int | None = None):
+    """A meeting as distributed (its current edition, or `edition_number`), or
+    from today's data before it is distributed."""
     meeting = get_visible_meeting(request, pk)
-    return render(
-        request, "meetings/meeting_detail.html", reports.meeting_context(meeting)
+    current = editions.current_edition(meeting)
+    edition = current
+    if edition_number is not None:
+        edition = _edition(meeting, edition_number)
+    context = {"meeting": meeting, "edition": edition}
+    if edition is not None:
+        items = list(edition.items.all())
+        context["materials"] = [
+            _item_row(meeting, edition, i) for i in items if i.role == "material"
+        ]
+        context["edition_summary"] = editions.edition_summary(edition)
+        context["is_current"] = edition == current
+        context["editions"] = [
+            _with_summary(e)
+            for e in meeting.editions.distributed().ready().prefetch_related("items")
+        ]
+    else:
+        context.update(reports.meeting_context(meeting))
+        context["materials"] = [_material_row(meeting, m) for m in context["materials"]]
+        context["preview"] = editions.find_preview(meeting)
+    secretariat = request.user.has_perm("meetings.view_unpublished_meeting")
+    context["can_see_errors"] = secretariat
+    context["pending"] = editions.pending_edition(meeting) if secretariat else None
+    if secretariat and edition is not None and edition == current:
+        context["changes"] = editions.changes(meeting)
+    building = [
+        b
+        for b in (context.get("preview"), context["pending"])
+        if b is not None and b.state in ("queued", "building")
+    ]
+    context["refresh"] = bool(building)
+    # 次第 before the materials, 出席者 and 配席図 after: as distributed, or live.
+    record = (
+        edition.page_html
+        if edition is not None
+        else render_to_string("meetings/_meeting_record.html", context)
     )
+    before, _marker, after = record.partition("<!-- materials -->")
+    context["record_before"] = mark_safe(before)  # noqa: S308 - our template's output
+    context["record_after"] = mark_safe(after)  # noqa: S308
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def _with_summary(edition):
+    edition.summary = editions.edition_summary(edition)
+    return edition
+
+
+def _edition(meeting: Meeting, number: int):
+    """The distributed edition `number` of `meeting`, built, else 404."""
+    return get_object_or_404(meeting.editions.distributed().ready(), number=number)
+
+
+def _url_name(series: str, what: str) -> str:
+    return f"meetings:{'material' if series == 'main' else 'reference'}_{what}"
+
+
+def _material_row(meeting, material) -> dict:
+    return {
+        "label": material.label,
+        "title": material.title,
+        "series": material.series,
+        "department_name": material.department.name if material.department else "",
+        "page_url": reverse(
+            _url_name(material.series, "detail"), args=[meeting.pk, material.number]
+        ),
+        "pdf_url": reverse(
+            _url_name(material.series, "pdf"), args=[meeting.pk, material.number]
+        ),
+        "replaced_in": None,
+    }
+
+
+def _item_row(meeting, edition, item) -> dict:
+    series = item.series or "main"
+    return {
+        "label": item.label,
+        "title": item.title,
+        "series": series,
+        "department_name": item.department,
+        "page_url": reverse(
+            "meetings:edition_material_detail"
+            if series == "main"
+            else "meetings:edition_reference_detail",
+            args=[meeting.pk, edition.number, item.number],
+        ),
+        "pdf_url": reverse(
+            "meetings:edition_material_pdf"
+            if series == "main"
+            else "meetings:edition_reference_pdf",
+            args=[meeting.pk, edition.number, item.number],
+        ),
+        "replaced_in": item.replaced_in,
+    }
 
 
 def _numbered_material(meeting: Meeting, series: str, number: int) -> Material:
@@ -73,8 +171,48 @@ def _numbered_material(meeting: Meeting, series: str, number: int) -> Material:
     return material
 
 
-def material_detail(request, pk: int, number: int, series: str = "main"):
+def _edition_item(edition, series: str, number: int):
+    item = edition.items.filter(role="material", series=series, number=number).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def material_detail(
+    request, pk: int, number: int, series: str = "main", edition_number=None
+):
+    """A material as distributed in the meeting's current (or given) edition,
+    else as today's data shows it."""
     meeting = get_visible_meeting(request, pk)
+    edition = (
+        _edition(meeting, edition_number)
+        if edition_number is not None
+        else editions.current_edition(meeting)
+    )
+    if edition is not None:
+        item = _edition_item(edition, series, number)
+        return render(
+            request,
+            "meetings/material_detail.html",
+            {
+                "meeting": meeting,
+                "edition": edition,
+                "material": {
+                    "label": item.label,
+                    "title": item.title,
+                    "department_name": item.department,
+                    "content": item.content,
+                    "replaced_in": item.replaced_in,
+                },
+                "body": mark_safe(item.html),  # noqa: S308 - frozen from the section or Markdown renderer
+                "pdf_url": reverse(
+                    "meetings:edition_material_pdf"
+                    if series == "main"
+                    else "meetings:edition_reference_pdf",
+                    args=[meeting.pk, edition.number, number],
+                ),
+            },
+        )
     material = _numbered_material(meeting, series, number)
     if material.content == Material.Content.SECTION:
         body = sections.render(material, request=request)
@@ -85,13 +223,33 @@ def material_detail(request, pk: int, number: int, series: str = "main"):
     return render(
         request,
         "meetings/material_detail.html",
-        {"meeting": meeting, "material": material, "body": body},
+        {
+            "meeting": meeting,
+            "material": {
+                "label": material.label,
+                "title": material.title,
+                "department_name": material.department.name
+                if material.department
+                else "",
+                "content": material.content,
+            },
+            "body": body,
+            "pdf_url": reverse(_url_name(series, "pdf"), args=[meeting.pk, number]),
+            "file_url": (
+                reverse(_url_name(series, "file"), args=[meeting.pk, number])
+                if material.content == Material.Content.PDF
+                else ""
+            ),
+        },
     )
 
 
 def material_file(request, pk: int, number: int, series: str = "main"):
-    """The uploaded PDF of a material, to users who may see its meeting."""
+    """The uploaded PDF of a material not distributed yet, to users who may see
+    its meeting (once distributed, its edition's file is the one to fetch)."""
     meeting = get_visible_meeting(request, pk)
+    if editions.current_edition(meeting) is not None:
+        return redirect(_url_name(series, "pdf"), pk=pk, number=number)
     material = _numbered_material(meeting, series, number)
     if material.content != Material.Content.PDF or not material.file:
         raise Http404
@@ -142,27 +300,134 @@ def municipality_detail(request, code: str):
     )
 
 
-def _pdf_response(result: packet.BuildResult) -> HttpResponse:
-    response = FileResponse(
-        io.BytesIO(result.pdf),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=result.filename,
+# --- Files of editions ----------------------------------------------------------
+
+
+def _filename(meeting: Meeting, what: str, edition) -> str:
+    if edition.number is None:
+        suffix = "（案）" if edition.draft else ""
+    else:
+        suffix = f"_{edition.label}"
+    return f"{meeting.fiscal_year_label}{meeting.short_title}_{what}{suffix}.pdf"
+
+
+def serve_file(request, *, edition, name, sha256, size, filename, immutable):
+    """A file of an edition, after the caller's permission check: 304 when the
+    reader holds it already, else the file; the download is recorded."""
+    etag = f'"{sha256}"'
+    modified = edition.distributed_at or edition.created_at
+    last_modified = int(modified.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        try:
+            handle = editions.open_file(name)
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=filename,
+        )
+        response["Content-Length"] = str(size)
+        editions.record_download(edition=edition, user=request.user)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    # For signed-in readers only; an edition's own URL never changes content,
+    # the current packet's URL does when a 差し替え is distributed.
+    response["Cache-Control"] = (
+        "private, max-age=86400" if immutable else "private, no-cache"
     )
-    # Drafts and published packets alike are for signed-in users only.
-    response["Cache-Control"] = "private, no-cache"
-    response["ETag"] = f'"{result.key}"'
     return response
 
 
+def _building(request, meeting, build, *, what: str):
+    """The page shown instead of a file still being built (or failed)."""
+    status = 503 if build.state == "failed" else 202
+    response = render(
+        request,
+        "meetings/edition_building.html",
+        {
+            "meeting": meeting,
+            "build": build,
+            "what": what,
+            "can_see_errors": request.user.has_perm(
+                "meetings.view_unpublished_meeting"
+            ),
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    if status == 503:
+        response["Retry-After"] = "60"
+    return response
+
+
+def _current_or_preview(meeting):
+    """The current edition of `meeting`, or the preview of today's data."""
+    return editions.current_edition(meeting) or editions.preview(meeting)
+
+
 def packet_pdf(request, pk: int):
-    """The whole packet as one PDF; 「案」 on every page while unpublished."""
+    """The whole packet as one PDF: the current edition, or (not distributed
+    yet) the preview of today's data, with 「案」 on every page while
+    unpublished. Built by a worker: until then, its progress."""
     meeting = get_visible_meeting(request, pk)
-    return _pdf_response(packet.build_packet(meeting))
+    edition = _current_or_preview(meeting)
+    if edition.state != "ready":
+        return _building(request, meeting, edition, what=_("資料一式"))
+    return serve_file(
+        request,
+        edition=edition,
+        name=edition.file_name,
+        sha256=edition.sha256,
+        size=edition.size,
+        filename=_filename(meeting, _("資料一式"), edition),
+        immutable=False,
+    )
 
 
 def material_pdf(request, pk: int, number: int, series: str = "main"):
     """One material alone as a PDF, labelled and numbered as in the packet."""
     meeting = get_visible_meeting(request, pk)
-    material = _numbered_material(meeting, series, number)
-    return _pdf_response(packet.build_material(meeting, material))
+    edition = _current_or_preview(meeting)
+    if edition.state != "ready":
+        return _building(request, meeting, edition, what=_("資料"))
+    return _serve_item(request, meeting, edition, series, number, immutable=False)
+
+
+def _serve_item(request, meeting, edition, series, number, *, immutable):
+    item = _edition_item(edition, series, number)
+    return serve_file(
+        request,
+        edition=edition,
+        name=item.file_name,
+        sha256=item.sha256,
+        size=item.size,
+        filename=_filename(meeting, item.label, edition),
+        immutable=immutable,
+    )
+
+
+def edition_packet(request, pk: int, edition_number: int):
+    """The packet of one distributed edition, byte for byte as distributed."""
+    meeting = get_visible_meeting(request, pk)
+    edition = _edition(meeting, edition_number)
+    return serve_file(
+        request,
+        edition=edition,
+        name=edition.file_name,
+        sha256=edition.sha256,
+        size=edition.size,
+        filename=_filename(meeting, _("資料一式"), edition),
+        immutable=True,
+    )
+
+
+def edition_material_pdf(
+    request, pk: int, edition_number: int, number: int, series: str = "main"
+):
+    """One material of one distributed edition, as distributed."""
+    meeting = get_visible_meeting(request, pk)
+    edition = _edition(meeting, edition_number)
+    return _serve_item(request, meeting, edition, series, number, immutable=True)

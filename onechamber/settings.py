@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "meetings",
     "workitems",
     "vaccination",
@@ -100,6 +102,14 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Distributed editions of the packet: kept for ever, served only through
+    # the portal's permission check, never as public media.
+    "editions": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.path("ONECHAMBER_EDITIONS_ROOT", default=BASE_DIR / "editions")
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -113,6 +123,21 @@ STORAGES = {
 # imports): the portal's records are of this era and the next.
 ONECHAMBER_MIN_YEAR = 1900
 ONECHAMBER_MAX_YEAR = 2099
+
+# Background tasks (building packet editions): django-tasks with its database
+# backend, so one `manage.py run_worker` beside the server is all it needs. A
+# broker backend (django-tasks-rq, …) replaces it through this setting alone.
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "ONECHAMBER_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# A build whose worker has not reported for this many seconds is taken up again
+# by the next worker that starts (its worker was killed).
+EDITION_STALE_SECONDS = env.int("ONECHAMBER_EDITION_STALE_SECONDS", default=120)
 
 # Uploaded PDF materials: the largest file accepted, in megabytes.
 MATERIAL_MAX_UPLOAD_MB = env.int("ONECHAMBER_MATERIAL_MAX_UPLOAD_MB", default=20)

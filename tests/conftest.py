@@ -29,6 +29,15 @@ def _plain_static_storage(settings, tmp_path):
         },
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES["editions"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "editions")},
+    }
+    # Editions are built where they are asked for (the worker's task, run at
+    # once); tests of the worker itself use the database backend.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
 
 
 @contextlib.contextmanager

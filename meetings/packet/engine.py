@@ -15,10 +15,11 @@ import logging
 import mimetypes
 import multiprocessing
 import os
+import signal
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,7 +176,23 @@ def worker_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies (Linux), so that
+    a build killed mid-way leaves no render process behind."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pipe's EOF ends it later
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _warm(roots: Roots) -> None:
+    die_with_parent()
     # Load Pango, fontconfig and the bundled font once per worker.
     render_html('<html lang="ja"><p>資料</p></html>', roots)
 
@@ -236,6 +253,44 @@ def render_many(documents: Sequence[str], roots: Roots) -> list[Rendered | None]
         logger.exception("packet render pool failed; rendering in this process")
         shutdown_pool()
         return [_render_safely(html, roots) for html in documents]
+
+
+def render_each(
+    documents: Sequence[str], roots: Roots
+) -> Iterator[tuple[int, Rendered | None]]:
+    """Render HTML documents on every core, yielding (index, result) as each
+    one is done, so that the caller can keep each result at once; None for a
+    document WeasyPrint fails on."""
+    if len(documents) <= 1 or worker_count() == 1:
+        for i, html in enumerate(documents):
+            yield i, _render_safely(html, roots)
+        return
+    order = sorted(range(len(documents)), key=lambda i: -len(documents[i]))
+    done: set[int] = set()
+    try:
+        pool = _get_pool(roots)
+        futures = {pool.submit(_render_safely, documents[i], roots): i for i in order}
+        for future in as_completed(futures):
+            i = futures[future]
+            result = future.result()
+            done.add(i)
+            yield i, result
+    except (BrokenProcessPool, OSError):
+        logger.exception("packet render pool failed; rendering in this process")
+        shutdown_pool()
+        for i in order:
+            if i not in done:
+                yield i, _render_safely(documents[i], roots)
+
+
+def merge(pdfs: Sequence[bytes]) -> tuple[bytes, int]:
+    """PDFs one after the other, unnumbered: the pages of one packet item."""
+    writer = PdfWriter()
+    for data in pdfs:
+        writer.append(PdfReader(io.BytesIO(data)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), len(writer.pages)
 
 
 class UnreadablePdf(Exception):

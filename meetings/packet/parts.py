@@ -89,6 +89,8 @@ class Upload:
     material: Material
     label: str
     draft: bool
+    # Replaced in a later edition (差し替え): 「差替」 beside the label.
+    replaced: bool = False
 
 
 @dataclass
@@ -120,8 +122,11 @@ def is_draft(meeting: Meeting) -> bool:
 # --- Front pages ---------------------------------------------------------------
 
 
-def front_parts(context: dict, *, draft: bool, assets: str) -> list[Part]:
-    """次第, 出席者名簿 and 配席図, from the meeting context the pages use."""
+def front_parts(
+    context: dict, *, draft: bool, assets: str, replaced: frozenset[str] = frozenset()
+) -> list[Part]:
+    """次第, 出席者名簿 and 配席図, from the meeting context the pages use;
+    those titled in `replaced` carry 「差替」."""
     meeting = context["meeting"]
     common = {**context, "draft": draft, "label": ""}
     pages = [
@@ -142,7 +147,11 @@ def front_parts(context: dict, *, draft: bool, assets: str) -> list[Part]:
     ]
     return [
         html_part(
-            render_to_string(template, {**common, **extra}), assets=assets, title=title
+            render_to_string(
+                template, {**common, **extra, "replaced": title in replaced}
+            ),
+            assets=assets,
+            title=title,
         )
         for title, template, extra in pages
     ]
@@ -192,6 +201,7 @@ def material_html(
     placeholder: str = "",
     body: str | None = None,
     continued: bool = False,
+    replaced: bool = False,
 ) -> tuple[str, bool]:
     """The print HTML of a material, or of `body` (one run of it), or of its
     placeholder; and whether it prints landscape."""
@@ -213,23 +223,36 @@ def material_html(
             "body": body or "",
             "continued": continued,
             "placeholder": placeholder,
+            "replaced": replaced,
         },
     )
     return html, landscape
 
 
-def material_parts(material: Material, *, draft: bool, assets: str) -> list[Part]:
+def material_parts(
+    material: Material, *, draft: bool, assets: str, replaced: bool = False
+) -> list[Part]:
     """The parts of one material: an uploaded PDF, or its HTML split where the
-    section marks a page break (each run rendered and cached on its own)."""
+    section marks a page break (each run rendered and cached on its own);
+    `replaced` prints 「差替」 beside the label."""
     title = f"{material.label}　{material.title}"
     if material.content == Material.Content.PDF and material.file:
         return [
             Part(
                 title=title,
                 key=upload_key(
-                    material, label=material.label, draft=draft, assets=assets
+                    material,
+                    label=material.label,
+                    draft=draft,
+                    assets=assets,
+                    replaced=replaced,
                 ),
-                upload=Upload(material=material, label=material.label, draft=draft),
+                upload=Upload(
+                    material=material,
+                    label=material.label,
+                    draft=draft,
+                    replaced=replaced,
+                ),
             )
         ]
     if material.content == Material.Content.PDF:
@@ -237,6 +260,7 @@ def material_parts(material: Material, *, draft: bool, assets: str) -> list[Part
             material,
             draft=draft,
             placeholder=_("PDFファイルはまだ登録されていません。"),
+            replaced=replaced,
         )
         return [html_part(html, assets=assets, title=title)]
     body, placeholder = material_body(material)
@@ -249,7 +273,12 @@ def material_parts(material: Material, *, draft: bool, assets: str) -> list[Part
     parts = []
     for n, run in enumerate(runs):
         html, _landscape = material_html(
-            material, draft=draft, placeholder=placeholder, body=run, continued=n > 0
+            material,
+            draft=draft,
+            placeholder=placeholder,
+            body=run,
+            continued=n > 0,
+            replaced=replaced,
         )
         # Only the first run carries the outline entry.
         parts.append(html_part(html, assets=assets, title="" if n else title))
@@ -268,7 +297,9 @@ def packet_parts(meeting: Meeting, *, draft: bool, assets: str) -> list[Part]:
 # --- Uploads -------------------------------------------------------------------
 
 
-def upload_key(material: Material, *, label: str, draft: bool, assets: str) -> str:
+def upload_key(
+    material: Material, *, label: str, draft: bool, assets: str, replaced: bool = False
+) -> str:
     storage = material.file.storage
     name = material.file.name
     # Stored files are never overwritten (the storage picks a new name), so the
@@ -278,7 +309,13 @@ def upload_key(material: Material, *, label: str, draft: bool, assets: str) -> s
     except (OSError, NotImplementedError):
         stamp = "missing"
     return content_key(
-        "upload", assets, name, stamp, label, "draft" if draft else "final"
+        "upload",
+        assets,
+        name,
+        stamp,
+        label,
+        "draft" if draft else "final",
+        *(["replaced"] if replaced else []),
     )
 
 
@@ -316,6 +353,7 @@ def stamp_overlay(upload: Upload, size: tuple[float, float], *, assets: str) -> 
         {
             "label": upload.label,
             "draft": upload.draft,
+            "replaced": upload.replaced,
             "width": f"{size[0]:.1f}",
             "height": f"{size[1]:.1f}",
         },
@@ -327,7 +365,10 @@ def use_placeholder(part: Part, problem: str, assets: str) -> None:
     """Turn an upload part into the HTML page that says why it is not printed."""
     material = part.upload.material
     html, _landscape = material_html(
-        material, draft=part.upload.draft, placeholder=problem
+        material,
+        draft=part.upload.draft,
+        placeholder=problem,
+        replaced=part.upload.replaced,
     )
     part.html = html
     part.key = html_key(html, assets)

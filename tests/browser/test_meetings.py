@@ -148,7 +148,7 @@ def test_secretariat_copies_and_publishes_the_next_meeting_then_a_viewer_sees_it
     admin.goto("/admin/meetings/meeting/")
     run_admin_action(admin, meeting_name=new.name, action="選んだ会議を公開")
     expect(admin.locator("ul.messagelist li.success")).to_have_text(
-        "1件の会議を公開しました。"
+        "1件の会議を公開し、第1版の作成を始めました。"
     )
     new.refresh_from_db()
     assert new.published is True

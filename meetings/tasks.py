@@ -1,0 +1,13 @@
+"""Background tasks (django-tasks): run by `manage.py run_worker`."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from meetings import editions
+
+
+@task()
+def build_edition(edition_id: int) -> str:
+    """Build one edition of a meeting's packet (see meetings.editions)."""
+    return editions.run_build(edition_id)
