@@ -1,5 +1,6 @@
 """Settings for onechamber, read from the environment (django-environ)."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -143,6 +144,20 @@ EDITION_STALE_SECONDS = env.int("ONECHAMBER_EDITION_STALE_SECONDS", default=120)
 MATERIAL_MAX_UPLOAD_MB = env.int("ONECHAMBER_MATERIAL_MAX_UPLOAD_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Signing distributed PDFs (meetings/signing.py): a PKCS#12 file, or a PEM key
+# and certificate with an optional PEM chain; the passphrase opens either. Empty
+# means files go out unsigned. Paths and passphrase come from the environment
+# (or a secret manager), never from the repository.
+ONECHAMBER_SIGNING_PKCS12 = env("ONECHAMBER_SIGNING_PKCS12", default="")
+ONECHAMBER_SIGNING_KEY = env("ONECHAMBER_SIGNING_KEY", default="")
+ONECHAMBER_SIGNING_CERT = env("ONECHAMBER_SIGNING_CERT", default="")
+ONECHAMBER_SIGNING_CHAIN = env("ONECHAMBER_SIGNING_CHAIN", default="")
+# Read as it is: django-environ takes a value starting with "$" for the name of
+# another variable, and a generated passphrase may well start with one.
+ONECHAMBER_SIGNING_PASSPHRASE = os.environ.get("ONECHAMBER_SIGNING_PASSPHRASE", "")
+# An RFC 3161 time-stamping authority; empty: no timestamp.
+ONECHAMBER_SIGNING_TSA_URL = env("ONECHAMBER_SIGNING_TSA_URL", default="")
 
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
