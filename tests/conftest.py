@@ -22,17 +22,18 @@ def _fast_password_hashing():
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings, tmp_path):
     # Tests render templates without running collectstatic first.
+    # Each test keeps its editions' files apart.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
+        "editions": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "editions")},
+        },
     }
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES["editions"] = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "editions")},
-    }
     # Editions are built where they are asked for (the worker's task, run at
     # once); tests of the worker itself use the database backend.
     settings.TASKS = {

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings import signing
 from meetings.models import Edition, EditionItem, EditionPart, PacketPart
 from meetings.packet import cache, engine, parts, snapshot
 
@@ -127,7 +128,7 @@ def _assemble(edition, meeting, rows, pdfs, roots) -> None:
     packet, page_count = engine.assemble(
         pieces, title=title, roots=roots, author=author
     )
-    packet = _finish(packet)
+    packet = _finish(packet, edition=edition)
     for item in items:
         if item.role != EditionItem.Role.MATERIAL or (item.file_name and item.sha256):
             continue  # unchanged: the file of the edition before
@@ -137,7 +138,7 @@ def _assemble(edition, meeting, rows, pdfs, roots) -> None:
             roots=roots,
             author=author,
         )
-        data = _finish(data)
+        data = _finish(data, edition=edition)
         item.file_name = snapshot.put(f"{base}/items/{item.position}.pdf", data)
         item.sha256 = hashlib.sha256(data).hexdigest()
         item.size = len(data)
@@ -154,13 +155,28 @@ def _assemble(edition, meeting, rows, pdfs, roots) -> None:
         edition.sha256 = hashlib.sha256(packet).hexdigest()
         edition.size = len(packet)
         edition.page_count = page_count
-        edition.signed = signing_configured()
+        edition.signed = bool(edition.number) and signing_configured()
         edition.state = Edition.State.READY
         edition.error = ""
         edition.heartbeat_at = now
         edition.distributed_at = now
         edition.progress_done = edition.progress_total = len(rows)
-        edition.save()
+        # Not rendered_count: the build counted it in the database as it went.
+        edition.save(
+            update_fields=[
+                "file_name",
+                "sha256",
+                "size",
+                "page_count",
+                "signed",
+                "state",
+                "error",
+                "heartbeat_at",
+                "distributed_at",
+                "progress_done",
+                "progress_total",
+            ]
+        )
         edition.rendered_count = (
             Edition.objects.filter(pk=edition.pk)
             .values_list("rendered_count", flat=True)
@@ -265,9 +281,17 @@ def _replacements_html(edition, meeting, items) -> str:
 
 
 def signing_configured() -> bool:
-    return False
+    return signing.configured()
 
 
-def _finish(data: bytes) -> bytes:
-    """The file as distributed (signed, where a certificate is configured)."""
-    return data
+def _finish(data: bytes, *, edition: Edition) -> bytes:
+    """The file as distributed: signed (PAdES) where the prefecture configured a
+    certificate; previews are never signed."""
+    if not edition.number or not signing.configured():
+        return data
+    hq = edition.meeting.headquarters
+    return signing.sign_pdf(
+        data,
+        reason=_("%(hq)s 配付資料 %(label)s") % {"hq": hq.name, "label": edition.label},
+        location=hq.name,
+    )
