@@ -27,13 +27,17 @@ check-system: install
 run: check-system
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py load_seed
+	$(RUN_ENV) $(PY) manage.py distribute
 	@test -s .local-password || $(PY) -c 'import secrets; print(secrets.token_urlsafe(12))' > .local-password
 	@$(RUN_ENV) $(PY) manage.py add_user secretariat --role secretariat --organization ワンチームとやま推進室 --password-stdin < .local-password
 	@echo "----------------------------------------------------------------"
 	@echo " onechamber: http://$(HOST):$(PORT)/"
 	@echo " 事務局アカウント  ユーザー名: secretariat  パスワード: $$(cat .local-password)"
 	@echo "----------------------------------------------------------------"
-	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The worker that builds packet editions runs beside the server and stops with it.
+	$(RUN_ENV) $(PY) manage.py run_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-test
 	$(PY) -m onechamber.syscheck

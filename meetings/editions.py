@@ -97,6 +97,11 @@ def distribute(*, meeting: Meeting, by, note: str = "") -> Edition:
             _("未公開の会議は配付できません。先に公開してください。"),
             code="unpublished",
         )
+    if not meeting.materials.exists():
+        raise ValidationError(
+            _("配付資料が登録されていないため、配付できません。"),
+            code="no_materials",
+        )
     if pending := pending_edition(meeting):
         if pending.state != Edition.State.FAILED:
             raise ValidationError(

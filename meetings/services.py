@@ -172,13 +172,18 @@ def copy_meeting(
 @transaction.atomic
 def publish_meeting(*, meeting: Meeting, by=None) -> Meeting:
     """Make a meeting visible to every account and distribute its 第1版 (built
-    by a worker) when it has none yet."""
+    by a worker) when it has materials and no edition yet; a planned meeting
+    published as a schedule entry is distributed later, from the admin."""
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("中止になった会議は公開できません。"), code="cancelled")
     if not meeting.published:
         meeting.published = True
         meeting.published_at = timezone.now()
         meeting.save(update_fields=["published", "published_at", "updated_at"])
-    if not meeting.editions.distributed().exists():
+    if (
+        meeting.materials.exists()
+        and meeting.status != Meeting.Status.CANCELLED
+        and not meeting.editions.distributed().exists()
+    ):
         editions.distribute(meeting=meeting, by=by)
     return meeting
