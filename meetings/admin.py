@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
@@ -112,6 +113,15 @@ class CachedChoicesMixin:
         return self._cache_choices(formfield, db_field, request)
 
 
+def _bulleted(lead: str, lines: list[str]):
+    """A message of a sentence and a list (escaped; messages keep it safe)."""
+    return format_html(
+        "{}<ul>{}</ul>",
+        lead,
+        format_html_join("", "<li>{}</li>", ((x,) for x in lines)),
+    )
+
+
 def _object_id(request):
     return request.resolver_match.kwargs.get("object_id")
 
@@ -199,11 +209,17 @@ class MeetingAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     ]
     list_filter = ["fiscal_year", "kind", "status", "published", "format"]
     search_fields = ["topic", "venue", "agenda_items__title", "materials__title"]
-    list_select_related = ["headquarters"]
+    list_select_related = ["headquarters", "fills", "filled_by"]
     date_hierarchy = "date"
     actions = ["copy_as_next", "publish", "reissue", "packet_pdf"]
     inlines = [AgendaItemInline, MaterialInline, AttendanceInline]
-    readonly_fields = ["published_at", "updated_at", "edition_panel"]
+    readonly_fields = [
+        "published_at",
+        "updated_at",
+        "copied_from",
+        "fills",
+        "edition_panel",
+    ]
     fieldsets = [
         (
             None,
@@ -226,6 +242,7 @@ class MeetingAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
             _("状態"),
             {"fields": ["status", "note", "published", "published_at", "updated_at"]},
         ),
+        (_("コピー"), {"fields": ["copied_from", "fills"]}),
         (_("配付"), {"fields": ["edition_panel"]}),
     ]
 
@@ -331,6 +348,15 @@ class MeetingAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("日時"))
     def when(self, obj: Meeting) -> str:
+        # A planned meeting and the copy that fills it share their name: the
+        # date column tells them apart.
+        if obj.fills_id:
+            return _("%(when)s（%(planned)sに反映）") % {
+                "when": obj.when_label,
+                "planned": services.planned_label(obj.fills),
+            }
+        if getattr(obj, "filled_by", None) is not None:
+            return _("%(when)s（コピーを作成中）") % {"when": obj.when_label}
         return obj.when_label
 
     @admin.display(description=_("資料数"), ordering="_materials")
@@ -344,36 +370,24 @@ class MeetingAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
                 request, _("コピーする会議を1件だけ選んでください。"), messages.ERROR
             )
             return None
-        meeting = queryset.get()
-        form = CopyMeetingForm(request.POST if "apply" in request.POST else None)
+        meeting = queryset.select_related("headquarters").get()
+        form = CopyMeetingForm(
+            request.POST if "apply" in request.POST else None, meeting=meeting
+        )
         if form.is_valid():
             try:
                 result = services.copy_meeting(
                     meeting=meeting,
                     new_date=form.cleaned_data["new_date"],
                     number=form.cleaned_data["number"],
+                    fill_planned=form.cleaned_data["fill_planned"],
+                    token=form.cleaned_data["token"],
                 )
             except ValidationError as exc:
                 for error in dict.fromkeys(exc.messages):
                     form.add_error(None, error)
             else:
-                self.message_user(
-                    request,
-                    _(
-                        "「%(name)s」を作成しました（未公開）。内容を確認して公開してください。"
-                    )
-                    % {"name": result.meeting.name},
-                    messages.SUCCESS,
-                )
-                if result.vacant_positions:
-                    self.message_user(
-                        request,
-                        _(
-                            "次の職は開催日に在任者が登録されていないため、前回の氏名のままです：%(titles)s"
-                        )
-                        % {"titles": "、".join(result.vacant_positions)},
-                        messages.WARNING,
-                    )
+                self._report_copy(request, result)
                 return HttpResponseRedirect(
                     reverse("admin:meetings_meeting_change", args=[result.meeting.pk])
                 )
@@ -384,11 +398,55 @@ class MeetingAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": _("次回の会議を作成"),
                 "meeting": meeting,
+                "copies": meeting.copies.select_related("headquarters").order_by(
+                    "date", "pk"
+                ),
                 "form": form,
                 "opts": self.model._meta,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+    def _report_copy(self, request, result: services.CopyResult) -> None:
+        """The result page of a copy: the new meeting's change page with what
+        was made, whose names to check, and what still names the old year."""
+        if not result.created:
+            self.message_user(
+                request,
+                _("この内容のコピーは既に作成されています。「%(name)s」を表示します。")
+                % {"name": result.meeting.name},
+                messages.WARNING,
+            )
+            return
+        self.message_user(
+            request,
+            _bulleted(
+                _(
+                    "「%(name)s」を作成しました（未公開）。"
+                    "内容を確認して公開してください。"
+                )
+                % {"name": result.meeting.name},
+                result.changes,
+            ),
+            messages.SUCCESS,
+        )
+        if result.vacant_positions:
+            self.message_user(
+                request,
+                _(
+                    "次の職は開催日に在任者が登録されていないため、前回の氏名のままです：%(titles)s"
+                )
+                % {"titles": "、".join(result.vacant_positions)},
+                messages.WARNING,
+            )
+        if result.review:
+            self.message_user(
+                request,
+                _bulleted(
+                    _("次の箇所は前回のままです。確認してください。"), result.review
+                ),
+                messages.WARNING,
+            )
 
     @admin.action(description=_("選んだ会議を公開"))
     def publish(self, request, queryset):

@@ -264,6 +264,13 @@ def _prune_previews(edition: Edition) -> None:
         stale.delete()
 
 
+def discard_previews(meeting: Meeting) -> None:
+    """Delete the previews of `meeting` and their files."""
+    for stale in Edition.objects.filter(meeting=meeting, number=None):
+        remove_files(stale)
+        stale.delete()
+
+
 def remove_files(edition: Edition) -> None:
     """The files of a preview (a distributed edition's are kept for ever)."""
     if edition.number:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from meetings import sections
-from meetings.models import Material
+from meetings import sections, services
+from meetings.models import Material, Meeting
 from meetings.packet.engine import MAX_UPLOAD_PAGES, UnreadablePdf, read_pdf
 from onechamber.forms import JapaneseDateField
 
@@ -86,13 +89,132 @@ class MaterialForm(forms.ModelForm):
         return upload
 
 
+COPY_FORM_SALT = "meetings.copy_meeting"
+
+
+def new_copy_token(meeting) -> str:
+    """A one-time key for one copy form of `meeting`, signed so that it names
+    that meeting: the copy it makes keeps the random part (`copy_token`)."""
+    return signing.dumps([meeting.pk, secrets.token_urlsafe(16)], salt=COPY_FORM_SALT)
+
+
+class PlannedCheckbox(forms.CheckboxInput):
+    """A checkbox whose value is the primary key of the planned meeting it names
+    (`planned_pk`, set by the form): a tick agrees to fill that meeting only, so
+    a date changed afterwards never carries the tick over to another one."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.planned_pk = None
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name) or None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, self.planned_pk, attrs)
+        context["widget"]["attrs"]["checked"] = (
+            value is not None
+            and self.planned_pk is not None
+            and str(value) == str(self.planned_pk)
+        )
+        return context
+
+
 class CopyMeetingForm(forms.Form):
     new_date = JapaneseDateField(
         label=_("次回の開催日"), help_text=_("例：2022-05-19、令和4年5月19日、R4.5.19")
     )
     number = forms.IntegerField(
-        label=_("回"), min_value=1, required=False, help_text=_("空欄なら次の番号。")
+        label=_("回"),
+        min_value=1,
+        max_value=99,
+        required=False,
+        help_text=_(
+            "空欄なら、年間スケジュールで計画中の回（なければ次の番号）。"
+            "臨時会議は空欄。"
+        ),
     )
+    fill_planned = forms.IntegerField(
+        label=_("計画中の会議に反映する"), required=False, widget=PlannedCheckbox
+    )
+    token = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _(
+                "フォームの受付番号がありません。会議の一覧から"
+                "「次回の会議を作成」を選び直してください。"
+            )
+        },
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        # Where the copy would go, once the date is known (services.plan_copy),
+        # and what filling a planned meeting would change.
+        self.plan = None
+        self.offered = None
+        self.planned_changes: list[str] = []
+        if not self.is_bound:
+            self.fields["token"].initial = new_copy_token(meeting)
+
+    def clean_token(self) -> str:
+        try:
+            pk, nonce = signing.loads(self.cleaned_data["token"], salt=COPY_FORM_SALT)
+        except (signing.BadSignature, TypeError, ValueError):
+            pk, nonce = None, None
+        if pk != self.meeting.pk or not isinstance(nonce, str):
+            raise ValidationError(
+                _(
+                    "フォームの受付番号が正しくありません。会議の一覧から"
+                    "「次回の会議を作成」を選び直してください。"
+                ),
+                code="bad_token",
+            )
+        return nonce
+
+    def clean_number(self):
+        number = self.cleaned_data.get("number")
+        if number is not None and self.meeting.kind != self.meeting.Kind.REGULAR:
+            raise ValidationError(
+                _("臨時会議には回を付けません。「回」を空欄にしてください。"),
+                code="number_not_regular",
+            )
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        new_date = cleaned.get("new_date")
+        if new_date and not self.has_error("number"):
+            self.show_plan(
+                services.plan_copy(
+                    meeting=self.meeting,
+                    new_date=new_date,
+                    number=cleaned.get("number"),
+                ),
+                new_date=new_date,
+            )
+        return cleaned
+
+    def show_plan(self, plan, *, new_date) -> None:
+        """Offer (`offered`) the planned meeting `plan` would fill, with what
+        filling it changes."""
+        self.plan = plan
+        planned = plan.planned
+        if planned is not None and Meeting.objects.filter(fills=planned).exists():
+            planned = None  # filled already: the copy explains, nothing to tick
+        self.offered = planned
+        field = self.fields["fill_planned"]
+        field.widget.planned_pk = planned.pk if planned else None
+        if planned is not None:
+            field.label = _("%(planned)sに反映する") % {
+                "planned": services.planned_label(planned)
+            }
+            # Its bound field, made while cleaning, copied the label then.
+            self["fill_planned"].label = field.label
+            self.planned_changes = services.planned_changes(
+                meeting=self.meeting, planned=planned, new_date=new_date
+            )
 
 
 class ReissueForm(forms.Form):

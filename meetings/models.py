@@ -301,8 +301,10 @@ class MeetingQuerySet(ScopedQuerySet):
             headquarters = headquarters_of(user)
         mine = self.for_headquarters(headquarters)
         if user.has_perm("meetings.view_unpublished_meeting"):
-            return mine
-        return mine.filter(published=True)
+            # A copy being prepared stands in for the planned meeting it fills.
+            return mine.filter(filled_by__isnull=True)
+        # Viewers see a planned meeting until the copy that fills it is public.
+        return mine.filter(published=True).exclude(filled_by__published=True)
 
     def upcoming(self, today) -> MeetingQuerySet:
         """Meetings not cancelled and not yet held as of `today`, soonest first."""
@@ -386,6 +388,38 @@ class Meeting(ApproximateDate, HeadquartersRecord):
         help_text=_("公開すると市町村の利用者に表示されます。"),
     )
     published_at = models.DateTimeField(_("公開日時"), null=True, blank=True)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("コピー元"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="copies",
+    )
+    copy_token = models.CharField(
+        _("コピーの受付番号"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "コピーのフォームごとの番号。同じフォームを二度送っても、"
+            "会議は一つしか作られません。"
+        ),
+    )
+    fills = models.OneToOneField(
+        "self",
+        verbose_name=_("反映先の計画中の会議"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="filled_by",
+        help_text=_(
+            "年間スケジュールで日程未定の会議。公開するまで、利用者には"
+            "こちらが計画中のまま表示されます。"
+        ),
+    )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
@@ -411,11 +445,19 @@ class Meeting(ApproximateDate, HeadquartersRecord):
                 condition=Q(status__in=["planned", "scheduled", "held", "cancelled"]),
                 name="meeting_status_valid",
             ),
+            # A copy that fills a planned meeting shares its number until it
+            # is published and the planned one gives way (services.py).
             models.UniqueConstraint(
                 fields=["headquarters", "fiscal_year", "number"],
-                condition=Q(kind="regular"),
+                condition=Q(kind="regular", fills__isnull=True),
                 name="meeting_number_unique_in_year",
                 violation_error_message=_("この年度のこの回の会議は既にあります。"),
+            ),
+            models.UniqueConstraint(
+                fields=["copy_token"],
+                condition=~Q(copy_token=""),
+                name="meeting_copy_token_unique",
+                violation_error_message=_("この内容のコピーは既に作成されています。"),
             ),
             models.CheckConstraint(
                 condition=Q(end_time__isnull=True)
@@ -449,8 +491,28 @@ class Meeting(ApproximateDate, HeadquartersRecord):
             errors["number"] = ValidationError(
                 _("本部会議には回を入力してください。"), code="number_required"
             )
+        if self.fills_id and "number" not in errors:
+            planned = self.fills
+            if (planned.fiscal_year, planned.kind, planned.number) != (
+                self.fiscal_year,
+                self.kind,
+                self.number,
+            ):
+                errors["number"] = ValidationError(
+                    _(
+                        "この会議は計画中の「%(name)s」に反映するコピーのため、"
+                        "年度・種類・回は変えられません。"
+                    ),
+                    code="fills_other_number",
+                    params={"name": planned.name},
+                )
         if errors:
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None) -> None:
+        # The number's uniqueness depends on `fills`, which no form edits: a
+        # form that leaves it out must still check the number.
+        super().validate_constraints(exclude=set(exclude or ()) - {"fills"})
 
     @property
     def fiscal_year_label(self) -> str:

@@ -280,3 +280,79 @@ def _make_date(year: int, month: int, day: int) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise ValueError(f"{year}年{month}月{day}日という日付はありません。") from None
+
+
+# Names of fiscal years in text: 令和3年度, 令和３年度, R3年度, 平成31年度, 2021年度.
+# A letter counts as an era only where no other letter precedes it (not "HR3年度");
+# a Western year has four digits and no digit before it. 年 without 度 is a date,
+# 第3回 a number: neither is a fiscal year.
+_DIGIT = "[0-9０-９]"
+_FISCAL_YEAR_NAME = re.compile(
+    rf"(?:(?P<era>令和|平成|昭和|大正|明治|(?<![A-Za-zＡ-Ｚａ-ｚ])[RHSTMＲＨＳＴＭ])"
+    rf"\s*(?P<era_year>元|{_DIGIT}{{1,2}})"
+    rf"|(?<!{_DIGIT})(?P<year>{_DIGIT}{{4}}))\s*年度"
+)
+
+
+def _named_fiscal_year(match: re.Match) -> int | None:
+    if match["year"]:
+        return int(unicodedata.normalize("NFKC", match["year"]))
+    era = _ERA_BY_NAME[unicodedata.normalize("NFKC", match["era"])]
+    text = unicodedata.normalize("NFKC", match["era_year"])
+    year = 1 if text == "元" else int(text)
+    # 令和0年度 names no year. 平成31年度 and 平成32年度 do: documents written
+    # before the era changed name FY2019 and FY2020 so.
+    return era.start.year + year - 1 if year >= 1 else None
+
+
+def roll_fiscal_year_names(
+    text: str, from_year: int, to_year: int
+) -> tuple[str, list[str]]:
+    """`text` with every name of fiscal year `from_year` replaced by the name of
+    `to_year`, and the names of other fiscal years it left as they were.
+
+    和暦 names (令和3年度, R3年度, 令和３年度, and 平成31年度 for 2019) become the
+    official label (令和4年度; 令和元年度 for 2019), Western ones a Western year
+    (2021年度 → 2022年度). The names left are listed once each, in order, as
+    written: someone has to decide whether they should move too.
+    """
+    leftovers: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        if _named_fiscal_year(match) == from_year:
+            if match["year"]:
+                return f"{to_year}年度"
+            return fiscal_year_label(to_year)
+        if match[0] not in leftovers:
+            leftovers.append(match[0])
+        return match[0]
+
+    return _FISCAL_YEAR_NAME.sub(replace, text), leftovers
+
+
+def fiscal_years_in(text: str) -> list[str]:
+    """The names of fiscal years written in `text` (令和3年度, R4年度, 2021年度),
+    once each, in order."""
+    return list(dict.fromkeys(m[0] for m in _FISCAL_YEAR_NAME.finditer(text or "")))
+
+
+_DATE_IN_TEXT = re.compile(
+    # 令和4年1月20日, 令和3年12月 (a month is a date to check too)
+    rf"(?:令和|平成|昭和|大正|明治)\s*(?:元|{_DIGIT}{{1,2}})\s*年\s*{_DIGIT}{{1,2}}\s*月"
+    rf"(?:\s*{_DIGIT}{{1,2}}\s*日)?"
+    # R3. 12. 16, R4.4
+    rf"|(?<![A-Za-zＡ-Ｚａ-ｚ])[RHSＲＨＳ]\s*(?:元|{_DIGIT}{{1,2}})\s*[.．]\s*{_DIGIT}{{1,2}}"
+    rf"(?:\s*[.．]\s*{_DIGIT}{{1,2}})?"
+    # 2022年1月20日, 2022/1/20, 2022-01-20
+    rf"|(?<!{_DIGIT}){_DIGIT}{{4}}\s*年\s*{_DIGIT}{{1,2}}\s*月(?:\s*{_DIGIT}{{1,2}}\s*日)?"
+    rf"|(?<!{_DIGIT}){_DIGIT}{{4}}[/／-]{_DIGIT}{{1,2}}[/／-]{_DIGIT}{{1,2}}"
+    # 1月20日, whose year the text leaves to its reader
+    rf"|(?<![0-9０-９年]){_DIGIT}{{1,2}}\s*月\s*{_DIGIT}{{1,2}}\s*日"
+)
+
+
+def dates_in(text: str) -> list[str]:
+    """The dates written in `text` (令和4年1月20日, R3. 12. 16, 2022/1/20, 1月20日,
+    months such as 令和3年12月 too), once each, in order: what a copy of the text
+    for another year leaves for someone to check."""
+    return list(dict.fromkeys(m[0] for m in _DATE_IN_TEXT.finditer(text or "")))

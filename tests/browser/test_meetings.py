@@ -54,11 +54,15 @@ def agenda_lines(page) -> tuple[list[str], list[str]]:
     return heads, subs
 
 
-def run_admin_action(page, *, meeting_name: str, action: str) -> None:
-    """In the 会議 changelist, tick one meeting and run an action on it (the
-    caller waits for what the action shows: the URL stays the same)."""
+def run_admin_action(
+    page, *, meeting_name: str, action: str, row_text: str | None = None
+) -> None:
+    """In the 会議 changelist, tick one meeting (the row also showing `row_text`,
+    if given) and run an action on it (the caller waits for what the action
+    shows: the URL stays the same)."""
     row = page.locator("#result_list tbody tr").filter(
-        has=page.get_by_role("link", name=meeting_name, exact=True)
+        has=page.get_by_role("link", name=meeting_name, exact=True),
+        has_text=row_text,
     )
     row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option(label=action)
@@ -125,17 +129,30 @@ def test_secretariat_copies_and_publishes_the_next_meeting_then_a_viewer_sees_it
     )
     expect(admin.locator("h1")).to_have_text("次回の会議を作成")
     admin.get_by_label("次回の開催日").fill("令和4年5月19日")
+    admin.get_by_role("button", name="作成する").click()
+    # The schedule plans 令和4年度第1回 for 5月中旬: the form asks before filling it.
+    expect(admin.locator("ul.errorlist.nonfield")).to_contain_text(
+        "この会議は年間スケジュールの計画中の第1回（令和4年5月中旬）に当たります。"
+    )
+    expect(admin.get_by_test_id("planned")).to_contain_text(
+        "開催日：令和4年5月中旬 → 令和4年5月19日（木）"
+    )
+    admin.get_by_label("計画中の第1回（令和4年5月中旬）に反映する").check()
     screenshot(admin, "admin-copy-form")
     admin.get_by_role("button", name="作成する").click()
     admin.wait_for_url("**/admin/meetings/meeting/*/change/")
 
     new = Meeting.objects.get(date=dt.date(2022, 5, 19))
-    # The schedule plans 令和4年度第1回 for 5月中旬: the copy fills that meeting.
     assert (new.fiscal_year, new.number, new.published) == (2022, 1, False)
+    assert new.fills.when_label == "令和4年5月中旬"
     assert admin.url.endswith(f"/admin/meetings/meeting/{new.pk}/change/")
-    assert admin.locator("ul.messagelist li.success").inner_text() == (
-        "「令和4年度第1回「ワンチームとやま」連携推進本部会議」を作成しました"
-        "（未公開）。内容を確認して公開してください。"
+    assert (
+        admin.locator("ul.messagelist li.success")
+        .inner_text()
+        .startswith(
+            "「令和4年度第1回「ワンチームとやま」連携推進本部会議」を作成しました"
+            "（未公開）。内容を確認して公開してください。"
+        )
     )
     assert not admin.get_by_label("公開", exact=True).is_checked()
 
@@ -144,9 +161,17 @@ def test_secretariat_copies_and_publishes_the_next_meeting_then_a_viewer_sees_it
     log_in(viewer, username="toyama")
     response = viewer.goto(f"/meetings/{new.pk}/")
     assert response.status == 404
+    # Until the copy is published, viewers see the meeting as planned.
+    viewer.goto("/meetings/")
+    expect(viewer.locator("#fy2022")).to_contain_text("令和4年5月中旬")
 
     admin.goto("/admin/meetings/meeting/")
-    run_admin_action(admin, meeting_name=new.name, action="選んだ会議を公開")
+    run_admin_action(
+        admin,
+        meeting_name=new.name,
+        action="選んだ会議を公開",
+        row_text="令和4年5月19日（木）（計画中の第1回（令和4年5月中旬）に反映）",
+    )
     expect(admin.locator("ul.messagelist li.success")).to_have_text(
         "1件の会議を公開し、第1版の作成を始めました。"
     )

@@ -9,7 +9,8 @@ pytestmark = pytest.mark.django_db
 
 def test_copying_a_meeting_moves_the_version(seed):
     start = versioning.current(seed.headquarters_id)
-    services.copy_meeting(meeting=seed, new_date=dt.date(2022, 5, 19))
+    # FY2023 has nothing planned: the copy needs no choice.
+    services.copy_meeting(meeting=seed, new_date=dt.date(2023, 5, 18))
     assert versioning.current(seed.headquarters_id) > start
 
 

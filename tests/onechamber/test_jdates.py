@@ -151,3 +151,102 @@ def test_parse_date_rejects_impossible_dates_with_a_message(text, message):
 def test_parse_date_rejects_text_that_is_not_a_date():
     with pytest.raises(ValueError, match="日付の形式が読み取れません"):
         jdates.parse_date("来週の木曜")
+
+
+@pytest.mark.parametrize(
+    ("text", "from_year", "to_year", "expected"),
+    [
+        ("令和3年度連携推進項目について", 2021, 2022, "令和4年度連携推進項目について"),
+        ("R3年度の取り組み成果", 2021, 2022, "令和4年度の取り組み成果"),
+        ("令和３年度の取り組み成果", 2021, 2022, "令和4年度の取り組み成果"),
+        ("Ｒ３年度", 2021, 2022, "令和4年度"),
+        ("令和 3 年度", 2021, 2022, "令和4年度"),
+        ("2021年度の実績", 2021, 2022, "2022年度の実績"),
+        ("２０２１年度の実績", 2021, 2022, "2022年度の実績"),
+        ("R3年度とR3年度", 2021, 2022, "令和4年度と令和4年度"),
+        ("令和3年度の振り返り", 2021, 2023, "令和5年度の振り返り"),
+        ("平成31年度の計画", 2019, 2020, "令和2年度の計画"),
+        ("H31年度", 2019, 2020, "令和2年度"),
+        ("令和元年度の計画", 2019, 2020, "令和2年度の計画"),
+        ("平成30年度の計画", 2018, 2019, "令和元年度の計画"),
+        ("昭和63年度", 1988, 1989, "平成元年度"),
+    ],
+)
+def test_roll_fiscal_year_names_renames_the_old_year(
+    text, from_year, to_year, expected
+):
+    assert jdates.roll_fiscal_year_names(text, from_year, to_year) == (expected, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第3回本部会議",
+        "令和3年1月20日の会議",
+        "R3.12.16 協定締結",
+        "3年度目の取り組み",
+        "HR3年度",
+        "12021年度",
+        "今年度の予定",
+        "",
+    ],
+)
+def test_roll_fiscal_year_names_leaves_text_without_a_fiscal_year(text):
+    assert jdates.roll_fiscal_year_names(text, 2021, 2022) == (text, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "leftovers"),
+    [
+        (
+            "令和2年度と令和3年度の比較",
+            "令和2年度と令和4年度の比較",
+            ["令和2年度"],
+        ),
+        (
+            "令和4年度における協議事項について",
+            "令和4年度における協議事項について",
+            ["令和4年度"],
+        ),
+        (
+            "R2年度、R2年度、2020年度",
+            "R2年度、R2年度、2020年度",
+            ["R2年度", "2020年度"],
+        ),
+        ("平成31年度", "平成31年度", ["平成31年度"]),
+        ("令和0年度", "令和0年度", ["令和0年度"]),
+    ],
+)
+def test_roll_fiscal_year_names_lists_the_other_years_it_leaves(
+    text, expected, leftovers
+):
+    assert jdates.roll_fiscal_year_names(text, 2021, 2022) == (expected, leftovers)
+
+
+def test_dates_in_finds_each_way_of_writing_a_date_once():
+    text = (
+        "令和4年1月20日　人事課\n連携協定を締結し（令和3年12月16日）\n"
+        "| R3. 12. 16 | 協定締結 |\n| ～R4. 1. 21 | 募集 |\n| R4. 4 | 設定 |\n"
+        "2022/1/20、2022年2月1日、１月２０日、令和4年1月20日"
+    )
+    assert jdates.dates_in(text) == [
+        "令和4年1月20日",
+        "令和3年12月16日",
+        "R3. 12. 16",
+        "R4. 1. 21",
+        "R4. 4",
+        "2022/1/20",
+        "2022年2月1日",
+        "１月２０日",
+    ]
+
+
+def test_dates_in_ignores_numbers_and_fiscal_years():
+    assert jdates.dates_in("第3回 R4年度 5月中旬 15市町村 3.5%") == []
+
+
+def test_fiscal_years_in_lists_each_name_once():
+    assert jdates.fiscal_years_in("R3年度（0期）、R4年度（1期）、R3年度") == [
+        "R3年度",
+        "R4年度",
+    ]
