@@ -203,7 +203,7 @@ def run_build(edition_id: int) -> str:
     now = timezone.now()
     with transaction.atomic():
         edition = (
-            Edition.objects.select_for_update()
+            Edition.objects.select_for_update(of=("self",))
             .select_related("meeting__headquarters__secretariat")
             .filter(pk=edition_id)
             .first()

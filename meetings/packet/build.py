@@ -38,8 +38,9 @@ def build(edition: Edition) -> None:
     for row in rows:
         if row.upload_name and row.key not in pdfs:
             pdfs[row.key] = _stamp(row, roots)
-            _keep(row.key, pdfs[row.key])
-            _progress(edition, done=F("progress_done") + 1, rendered=1)
+            with transaction.atomic():  # stored and counted together
+                _keep(row.key, pdfs[row.key])
+                _progress(edition, done=F("progress_done") + 1, rendered=1)
     todo = [r for r in rows if not r.upload_name and r.key not in pdfs]
     todo = list({r.key: r for r in todo}.values())
     for i, rendered in engine.render_each([r.html for r in todo], roots):
@@ -50,8 +51,9 @@ def build(edition: Edition) -> None:
                 % {"title": row.item.title}
             )
         pdfs[row.key] = rendered.pdf
-        _keep(row.key, rendered.pdf, rendered.page_count)
-        _progress(edition, done=F("progress_done") + 1, rendered=1)
+        with transaction.atomic():  # stored and counted together
+            _keep(row.key, rendered.pdf, rendered.page_count)
+            _progress(edition, done=F("progress_done") + 1, rendered=1)
     _assemble(edition, meeting, rows, pdfs, roots)
 
 

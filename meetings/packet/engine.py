@@ -9,6 +9,7 @@ to render and caches the results.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import io
 import logging
@@ -189,6 +190,21 @@ def die_with_parent() -> None:
         return
     if os.getppid() == 1:  # the parent died before prctl took effect
         os._exit(1)
+    # The forkserver is this process's parent, and it exits when the server
+    # process that started it dies, as soon as no process holds its "alive"
+    # pipe open. Every process it starts inherits that pipe's write end (to
+    # start processes of its own, which a render process never does): closed
+    # here, so the forkserver does see its server die, exits, and this process
+    # is killed with it. (multiprocessing keeps the descriptor in a private
+    # attribute; without it, a killed server left its whole pool behind.)
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is not None:
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        server._forkserver_alive_fd = None
 
 
 def _warm(roots: Roots) -> None:
