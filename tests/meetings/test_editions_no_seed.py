@@ -125,7 +125,9 @@ def test_the_change_list_shows_each_changed_material_with_its_lines(
     client, meeting, distributed, secretariat
 ):
     edit(meeting, 1, "第1四半期は15件を実施した。\n\n予算は500万円。")
-    factories.make_material(meeting=meeting, title="追加の資料", text="新しい内容", order=9)
+    factories.make_material(
+        meeting=meeting, title="追加の資料", text="新しい内容", order=9
+    )
 
     changes = editions.changes(meeting)
     # The 次第 lists the materials, so the new one changes it too.
@@ -289,9 +291,7 @@ def test_every_edition_url_checks_permission_per_role(client, meeting, distribut
     for url in draft_urls:
         assert client.get(url).status_code == 404, url
     assert (
-        client.get(
-            reverse("meetings:edition_packet", args=[meeting.pk, 2])
-        ).status_code
+        client.get(reverse("meetings:edition_packet", args=[meeting.pk, 2])).status_code
         == 404
     )
     # A preview is not an edition: nobody fetches it by an edition number.
@@ -360,9 +360,9 @@ def test_an_unpublished_meetings_packet_is_a_draft_preview_never_distributed(
     assert Edition.objects.filter(meeting=meeting).count() == 1
     edit(meeting, 1, "書き直した")
     client.get(reverse("meetings:packet", args=[meeting.pk]))
-    assert list(Edition.objects.filter(meeting=meeting).values_list("pk", flat=True)) != [
-        preview.pk
-    ]
+    assert list(
+        Edition.objects.filter(meeting=meeting).values_list("pk", flat=True)
+    ) != [preview.pk]
     assert Edition.objects.filter(meeting=meeting).count() == 1
     assert not storages["editions"].exists(preview.file_name)
 
@@ -370,7 +370,9 @@ def test_an_unpublished_meetings_packet_is_a_draft_preview_never_distributed(
 def test_a_build_in_progress_shows_its_progress_not_a_file(
     client, settings, meeting, secretariat
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
     client.force_login(secretariat)
     response = client.get(reverse("meetings:packet", args=[meeting.pk]))
     assert response.status_code == 202

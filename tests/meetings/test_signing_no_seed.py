@@ -598,3 +598,56 @@ def test_verify_pdf_command_names_an_unreadable_trust_file(tmp_path, blank_pdf):
 
     with pytest.raises(CommandError, match="nowhere.pem を読めません"):
         call_command("verify_pdf", str(pdf), "--trust", str(tmp_path / "nowhere.pem"))
+
+
+@pytest.mark.django_db
+def test_a_distributed_edition_is_signed_and_any_changed_byte_breaks_it(
+    with_pkcs12, pki, client
+):
+    from django.core.files.storage import storages
+    from django.urls import reverse
+
+    from meetings import services
+    from meetings.models import Edition
+    from tests import factories
+
+    meeting = factories.make_meeting(published=False)
+    factories.make_material(meeting=meeting, title="本文の資料", text="主な内容")
+    services.publish_meeting(meeting=meeting, by=None)
+    edition = Edition.objects.get(meeting=meeting, number=1)
+    assert edition.state == "ready" and edition.signed
+    with storages["editions"].open(edition.file_name, "rb") as f:
+        packet = f.read()
+    result = signing.verify_pdf(packet, trust_roots=[pki.root])
+    assert result.ok and result.coverage_entire_file
+    item = edition.items.get(role="material")
+    with storages["editions"].open(item.file_name, "rb") as f:
+        assert signing.verify_pdf(f.read(), trust_roots=[pki.root]).ok
+    # What a viewer downloads is that signed file, byte for byte.
+    client.force_login(factories.make_user(role="viewer", username="toyama"))
+    response = client.get(reverse("meetings:edition_packet", args=[meeting.pk, 1]))
+    assert b"".join(response.streaming_content) == packet
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "電子署名付き" in page
+    # One byte changed anywhere in the signed range breaks it.
+    middle = len(packet) // 3
+    tampered = packet[:middle] + bytes([packet[middle] ^ 0x01]) + packet[middle + 1 :]
+    assert not signing.verify_pdf(tampered, trust_roots=[pki.root]).ok
+
+
+@pytest.mark.django_db
+def test_a_preview_is_never_signed(with_pkcs12, client):
+    from django.urls import reverse
+
+    from meetings.models import Edition
+    from tests import factories
+
+    meeting = factories.make_meeting(published=False)
+    factories.make_material(meeting=meeting, title="下書き")
+    client.force_login(factories.make_user(role="secretariat", username="jimu"))
+    response = client.get(reverse("meetings:packet", args=[meeting.pk]))
+    assert response.status_code == 200
+    preview = Edition.objects.get(meeting=meeting)
+    assert preview.number is None and not preview.signed
+    with pytest.raises(ValueError):
+        signing.verify_pdf(b"".join(response.streaming_content), trust_roots=[])
