@@ -179,6 +179,9 @@ def _assemble(edition, meeting, rows, pdfs, roots) -> None:
                 "progress_total",
             ]
         )
+        # The rendered parts stay cached (for the next edition's unchanged
+        # parts and previews) until nobody used them for a while.
+        cache.touch_and_prune({r.key for r in rows}, now=now)
         edition.rendered_count = (
             Edition.objects.filter(pk=edition.pk)
             .values_list("rendered_count", flat=True)

@@ -141,7 +141,13 @@ def store(
         )
     with transaction.atomic():
         PacketPart.objects.bulk_create(objs, ignore_conflicts=True)
-        PacketPart.objects.filter(key__in=used, used_at__lt=now - TOUCH_EVERY).update(
-            used_at=now
-        )
-        PacketPart.objects.filter(used_at__lt=now - KEEP_UNUSED).delete()
+        touch_and_prune(used, now=now)
+
+
+def touch_and_prune(used, *, now: dt.datetime) -> None:
+    """Mark the rows under `used` as used now; delete those unused for
+    KEEP_UNUSED."""
+    PacketPart.objects.filter(key__in=list(used), used_at__lt=now - TOUCH_EVERY).update(
+        used_at=now
+    )
+    PacketPart.objects.filter(used_at__lt=now - KEEP_UNUSED).delete()

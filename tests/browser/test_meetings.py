@@ -8,6 +8,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from meetings.models import Meeting
 from tests import factories
@@ -233,3 +234,65 @@ def test_anonymous_user_is_sent_to_the_login_page_from_every_portal_page(
         assert page.url.endswith(f"/accounts/login/?next={path}"), path
         assert page.locator("h1").inner_text() == "ログイン", path
     screenshot(page, "login")
+
+
+def test_secretariat_sees_what_changed_issues_a_replacement_and_a_viewer_gets_it(
+    new_page, seed, secretariat_user, viewer_user, screenshot
+):
+    from meetings.models import Edition
+    from workitems.models import ResultRow
+
+    admin = new_page()
+    admin.goto("/admin/meetings/meeting/")
+    log_in(admin, username="jimukyoku")
+    # The seed meeting is published but not distributed: 第1版 first.
+    run_admin_action(admin, meeting_name=SEED_NAME, action="差し替え（次の版を配付）")
+    admin.get_by_role("button", name="第1版を配付する").click()
+    admin.wait_for_url(f"**/admin/meetings/meeting/{seed.pk}/change/")
+    expect(admin.locator("ul.messagelist li.success")).to_contain_text("第1版")
+    first = Edition.objects.get(meeting=seed, number=1)
+    assert first.state == "ready" and first.page_count == 37
+
+    # A result row of 資料1 is corrected after distribution.
+    row = ResultRow.objects.filter(results__contains="年2回").order_by("pk").first()
+    admin.goto(f"/admin/workitems/resultrow/{row.pk}/change/")
+    field = admin.get_by_label("今年度の取り組み成果")
+    field.fill(field.input_value().replace("年2回", "年3回"))
+    admin.get_by_role("button", name="保存", exact=True).click()
+    expect(admin.locator("ul.messagelist li.success")).to_be_visible()
+
+    admin.goto(f"/admin/meetings/meeting/{seed.pk}/change/")
+    panel = admin.locator(".edition-panel")
+    expect(panel).to_contain_text("配付後に変更があります")
+    expect(panel.locator(".diff-del")).to_contain_text("年2回")
+    expect(panel.locator(".diff-add")).to_contain_text("年3回")
+    screenshot(admin, "admin-edition-changes")
+
+    admin.goto("/admin/meetings/meeting/")
+    run_admin_action(admin, meeting_name=SEED_NAME, action="差し替え（次の版を配付）")
+    expect(admin.get_by_test_id("changes")).to_contain_text("資料1")
+    admin.get_by_label("差し替えの内容").fill("資料1 被害防止対策会議の回数を訂正")
+    admin.get_by_role("button", name="差し替えを配付する").click()
+    admin.wait_for_url(f"**/admin/meetings/meeting/{seed.pk}/change/")
+    second = Edition.objects.get(meeting=seed, number=2)
+    assert second.state == "ready"
+
+    viewer = new_page()
+    viewer.goto("/accounts/login/")
+    log_in(viewer, username="toyama")
+    expect(viewer.get_by_test_id("news")).to_contain_text("第2版（")
+    viewer.goto(f"/meetings/{seed.pk}/")
+    summary = viewer.get_by_test_id("edition-summary")
+    expect(summary).to_have_text(
+        re.compile(r"^第2版（令和\d+年\d+月\d+日 差し替え：資料1）$")
+    )
+    expect(viewer.locator("#editions")).to_contain_text("第1版（")
+    screenshot(viewer, "viewer-second-edition")
+    with viewer.expect_download() as download:
+        viewer.get_by_test_id("packet-pdf").click()
+    reader = PdfReader(download.value.path())
+    assert len(reader.pages) == second.page_count == 38
+    first_page = reader.pages[0].extract_text()
+    assert first_page.startswith("差し替え一覧")
+    assert "資料1 被害防止対策会議の回数を訂正" in first_page.replace("\n", "")
+    assert download.value.suggested_filename.endswith("_資料一式_第2版.pdf")
