@@ -90,7 +90,13 @@ def meeting_detail(request, pk: int, edition_number: int | None = None):
         context["preview"] = editions.find_preview(meeting)
     secretariat = request.user.has_perm("meetings.view_unpublished_meeting")
     context["can_see_errors"] = secretariat
-    context["pending"] = editions.pending_edition(meeting) if secretariat else None
+    # The next edition on its way: its progress for everyone; a failure is the
+    # secretariat's to see (viewers keep the edition they have).
+    pending = editions.pending_edition(meeting)
+    if pending is not None and (secretariat or pending.state != "failed"):
+        context["pending"] = pending
+    else:
+        context["pending"] = None
     if secretariat and edition is not None and edition == current:
         context["changes"] = editions.changes(meeting)
     building = [
@@ -364,8 +370,14 @@ def _building(request, meeting, build, *, what: str):
 
 
 def _current_or_preview(meeting):
-    """The current edition of `meeting`, or the preview of today's data."""
-    return editions.current_edition(meeting) or editions.preview(meeting)
+    """The current edition of `meeting`; else its first edition on its way;
+    else (not distributed) the preview of today's data."""
+    if current := editions.current_edition(meeting):
+        return current
+    pending = editions.pending_edition(meeting)
+    if pending is not None and pending.state != "failed":
+        return pending
+    return editions.preview(meeting)
 
 
 def packet_pdf(request, pk: int):

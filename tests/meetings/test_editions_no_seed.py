@@ -384,3 +384,25 @@ def test_a_build_in_progress_shows_its_progress_not_a_file(
     )
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "作成中（12/37）" in page
+
+
+def test_while_the_first_edition_builds_everyone_sees_its_progress(
+    client, settings, meeting, secretariat
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    services.publish_meeting(meeting=meeting, by=secretariat)
+    edition = Edition.objects.get(meeting=meeting, number=1)
+    Edition.objects.filter(pk=edition.pk).update(
+        state="building", progress_done=2, progress_total=6
+    )
+    client.force_login(factories.make_user(role="viewer", username="toyama"))
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "第1版 作成中（2/6）" in page
+    response = client.get(reverse("meetings:packet", args=[meeting.pk]))
+    assert response.status_code == 202
+    assert "第1版 作成中（2/6）" in response.content.decode()
+    # No preview is built beside the edition on its way.
+    assert not Edition.objects.filter(meeting=meeting, number=None).exists()
+    Edition.objects.filter(pk=edition.pk).update(state="failed", error="テスト")
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "作成に失敗" not in page
