@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from meetings import editions, reports
 from meetings.models import AgendaItem, Attendance, Material, Meeting, Tenure
+from meetings.packet import build
 from onechamber import jdates
 
 
@@ -498,7 +499,7 @@ def complete_planned(*, meeting: Meeting) -> Meeting:
     if not meeting.published or meeting.fills_id is None:
         return meeting
     planned = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.fills_id)
-    editions.discard_previews(planned)
+    build.discard_previews(planned)
     try:
         with transaction.atomic():
             for relation in Meeting._meta.related_objects:

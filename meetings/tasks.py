@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from meetings import editions
+from meetings.packet import build
 
 
 @task()
 def build_edition(edition_id: int) -> str:
-    """Build one edition of a meeting's packet (see meetings.editions)."""
-    return editions.run_build(edition_id)
+    """Build one edition of a meeting's packet (see meetings.packet.build)."""
+    return build.run_build(edition_id)

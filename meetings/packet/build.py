@@ -8,9 +8,11 @@ in one transaction at the end, so a reader never sees half an edition.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -18,10 +20,115 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings import signing
-from meetings.models import Edition, EditionItem, EditionPart, PacketPart
+from meetings.models import Edition, EditionItem, EditionPart, Meeting, PacketPart
 from meetings.packet import cache, engine, parts, snapshot
 
 logger = logging.getLogger(__name__)
+
+
+# --- A build, as the worker's task runs it -------------------------------------
+
+
+def is_stalled(edition: Edition, *, now: dt.datetime | None = None) -> bool:
+    """A build whose worker stopped reporting (it was killed)."""
+    if edition.state not in (Edition.State.QUEUED, Edition.State.BUILDING):
+        return False
+    seen = edition.heartbeat_at or edition.created_at
+    limit = dt.timedelta(seconds=settings.EDITION_STALE_SECONDS)
+    return seen < (now or timezone.now()) - limit
+
+
+def run_build(edition_id: int) -> str:
+    """Build edition `edition_id` (the worker's task): from its snapshot, taking
+    one first; resuming from the parts already rendered after a kill."""
+    now = timezone.now()
+    with transaction.atomic():
+        edition = (
+            Edition.objects.select_for_update(of=("self",))
+            .select_related("meeting__headquarters__secretariat")
+            .filter(pk=edition_id)
+            .first()
+        )
+        if edition is None:
+            return "gone"
+        if edition.state == Edition.State.READY:
+            return "ready"
+        if edition.state == Edition.State.BUILDING and not is_stalled(edition, now=now):
+            return "building elsewhere"
+        edition.state = Edition.State.BUILDING
+        edition.error = ""
+        edition.heartbeat_at = now
+        edition.save(update_fields=["state", "error", "heartbeat_at"])
+    try:
+        if not edition.items.exists():
+            snapshot.take(edition, previous=_previous(edition))
+        build(edition)
+    except Exception as exc:
+        logger.exception("building %s", edition)
+        message = (
+            str(exc)
+            if isinstance(exc, BuildFailed)
+            else _("作成中にエラーが発生しました（%(kind)s: %(detail)s）。")
+            % {"kind": type(exc).__name__, "detail": str(exc)[:300]}
+        )
+        Edition.objects.filter(pk=edition.pk).update(
+            state=Edition.State.FAILED, error=message, heartbeat_at=timezone.now()
+        )
+        return "failed"
+    _prune_previews(edition)
+    return "ready"
+
+
+def _previous(edition: Edition) -> Edition | None:
+    if not edition.number:
+        return None
+    return (
+        Edition.objects.filter(
+            meeting_id=edition.meeting_id,
+            number__lt=edition.number,
+            state=Edition.State.READY,
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def _prune_previews(edition: Edition) -> None:
+    """Delete the meeting's older previews and their files."""
+    older = Edition.objects.filter(
+        meeting_id=edition.meeting_id, number=None, pk__lt=edition.pk
+    ).exclude(state=Edition.State.BUILDING)
+    if edition.number:
+        older = Edition.objects.filter(meeting_id=edition.meeting_id, number=None)
+    for stale in older:
+        remove_files(stale)
+        stale.delete()
+
+
+def discard_previews(meeting: Meeting) -> None:
+    """Delete the previews of `meeting` and their files."""
+    for stale in Edition.objects.filter(meeting=meeting, number=None):
+        remove_files(stale)
+        stale.delete()
+
+
+def remove_files(edition: Edition) -> None:
+    """The files of a preview (a distributed edition's are kept for ever)."""
+    if edition.number:
+        raise ValueError("a distributed edition's files are kept")
+    store = snapshot.storage()
+    folder = snapshot.folder(edition)
+    for name in [edition.file_name, *edition.items.values_list("file_name", flat=True)]:
+        if name and name.startswith(folder) and store.exists(name):
+            store.delete(name)
+    for name in edition.items.values_list("body_name", flat=True):
+        if name and name.startswith(folder) and store.exists(name):
+            store.delete(name)
+    for name in edition.parts.exclude(upload_name="").values_list(
+        "upload_name", flat=True
+    ):
+        if store.exists(name):
+            store.delete(name)
 
 
 class BuildFailed(Exception):

@@ -389,7 +389,9 @@ def test_a_build_in_progress_shows_its_progress_not_a_file(
 def test_while_the_first_edition_builds_everyone_sees_its_progress(
     client, settings, meeting, secretariat
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
     services.publish_meeting(meeting=meeting, by=secretariat)
     edition = Edition.objects.get(meeting=meeting, number=1)
     Edition.objects.filter(pk=edition.pk).update(

@@ -8,7 +8,7 @@ from django.db import connection, connections
 
 from meetings import editions, services
 from meetings.models import AgendaItem, Edition, Material
-from meetings.packet import parts
+from meetings.packet import build, parts
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,7 +54,7 @@ def test_a_save_during_the_snapshot_lands_in_none_of_the_edition(settings, monke
         return real(material, **kwargs)
 
     monkeypatch.setattr(parts, "material_parts", material_parts)
-    assert editions.run_build(edition.pk) == "ready"
+    assert build.run_build(edition.pk) == "ready"
     assert saved == [True]
 
     built = Edition.objects.get(pk=edition.pk)
