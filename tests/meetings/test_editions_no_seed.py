@@ -285,11 +285,22 @@ def test_every_edition_url_checks_permission_per_role(client, meeting, distribut
     client.force_login(outsider)
     for url in edition_urls + draft_urls:
         assert client.get(url).status_code == 404, url
+    department = factories.make_user(
+        role="department",
+        username="kousei",
+        organization=factories.make_organization(name="厚生部", kind="department"),
+    )
+    for reader in (viewer, department):
+        client.force_login(reader)
+        for url in edition_urls:
+            assert client.get(url).status_code == 200, (reader, url)
+        for url in draft_urls:
+            assert client.get(url).status_code == 404, (reader, url)
+    # The secretariat previews the draft (「案」), which is never an edition.
+    client.force_login(factories.make_user(role="secretariat", username="jimu"))
+    assert client.get(draft_urls[0]).status_code == 200
+    assert client.get(draft_urls[2]).status_code == 404
     client.force_login(viewer)
-    for url in edition_urls:
-        assert client.get(url).status_code == 200, url
-    for url in draft_urls:
-        assert client.get(url).status_code == 404, url
     assert (
         client.get(reverse("meetings:edition_packet", args=[meeting.pk, 2])).status_code
         == 404
