@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -319,7 +320,8 @@ def _filename(meeting: Meeting, what: str, edition) -> str:
 
 def serve_file(request, *, edition, name, sha256, size, filename, immutable):
     """A file of an edition, after the caller's permission check: 304 when the
-    reader holds it already, else the file; the download is recorded."""
+    reader holds it already, else the file; the download is recorded (in its
+    own short write: the file views run outside a request transaction)."""
     etag = f'"{sha256}"'
     modified = edition.distributed_at or edition.created_at
     last_modified = int(modified.timestamp())
@@ -380,6 +382,7 @@ def _current_or_preview(meeting):
     return editions.preview(meeting)
 
 
+@transaction.non_atomic_requests
 def packet_pdf(request, pk: int):
     """The whole packet as one PDF: the current edition, or (not distributed
     yet) the preview of today's data, with 「案」 on every page while
@@ -399,6 +402,7 @@ def packet_pdf(request, pk: int):
     )
 
 
+@transaction.non_atomic_requests
 def material_pdf(request, pk: int, number: int, series: str = "main"):
     """One material alone as a PDF, labelled and numbered as in the packet."""
     meeting = get_visible_meeting(request, pk)
@@ -421,6 +425,7 @@ def _serve_item(request, meeting, edition, series, number, *, immutable):
     )
 
 
+@transaction.non_atomic_requests
 def edition_packet(request, pk: int, edition_number: int):
     """The packet of one distributed edition, byte for byte as distributed."""
     meeting = get_visible_meeting(request, pk)
@@ -436,6 +441,7 @@ def edition_packet(request, pk: int, edition_number: int):
     )
 
 
+@transaction.non_atomic_requests
 def edition_material_pdf(
     request, pk: int, edition_number: int, number: int, series: str = "main"
 ):
