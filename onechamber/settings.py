@@ -115,7 +115,9 @@ STORAGES = {
     "editions": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {
-            "location": env.path("ONECHAMBER_EDITIONS_ROOT", default=BASE_DIR / "editions")
+            "location": env.path(
+                "ONECHAMBER_EDITIONS_ROOT", default=BASE_DIR / "editions"
+            )
         },
     },
     "staticfiles": {
