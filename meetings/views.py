@@ -391,15 +391,7 @@ def packet_pdf(request, pk: int):
     edition = _current_or_preview(meeting)
     if edition.state != "ready":
         return _building(request, meeting, edition, what=_("資料一式"))
-    return serve_file(
-        request,
-        edition=edition,
-        name=edition.file_name,
-        sha256=edition.sha256,
-        size=edition.size,
-        filename=_filename(meeting, _("資料一式"), edition),
-        immutable=False,
-    )
+    return _serve_packet(request, meeting, edition, immutable=False)
 
 
 @transaction.non_atomic_requests
@@ -410,6 +402,18 @@ def material_pdf(request, pk: int, number: int, series: str = "main"):
     if edition.state != "ready":
         return _building(request, meeting, edition, what=_("資料"))
     return _serve_item(request, meeting, edition, series, number, immutable=False)
+
+
+def _serve_packet(request, meeting, edition, *, immutable):
+    return serve_file(
+        request,
+        edition=edition,
+        name=edition.file_name,
+        sha256=edition.sha256,
+        size=edition.size,
+        filename=_filename(meeting, _("資料一式"), edition),
+        immutable=immutable,
+    )
 
 
 def _serve_item(request, meeting, edition, series, number, *, immutable):
@@ -430,15 +434,7 @@ def edition_packet(request, pk: int, edition_number: int):
     """The packet of one distributed edition, byte for byte as distributed."""
     meeting = get_visible_meeting(request, pk)
     edition = _edition(meeting, edition_number)
-    return serve_file(
-        request,
-        edition=edition,
-        name=edition.file_name,
-        sha256=edition.sha256,
-        size=edition.size,
-        filename=_filename(meeting, _("資料一式"), edition),
-        immutable=True,
-    )
+    return _serve_packet(request, meeting, edition, immutable=True)
 
 
 @transaction.non_atomic_requests
