@@ -30,7 +30,7 @@ from meetings.models import (
     UserProfile,
 )
 from meetings.packet import cache, parts, snapshot
-from meetings.packet.build import is_stalled
+from meetings.packet.build import is_stalled, remove_files
 from meetings.tasks import build_edition
 from onechamber import jdates
 
@@ -122,6 +122,10 @@ def distribute(*, meeting: Meeting, by, note: str = "") -> Edition:
     return edition
 
 
+# A failed preview is built again when asked for after this long.
+RETRY_AFTER = dt.timedelta(seconds=60)
+
+
 def find_preview(meeting: Meeting) -> Edition | None:
     """The build of today's data for `meeting`, if one was asked for."""
     return (
@@ -149,7 +153,11 @@ def preview(meeting: Meeting) -> Edition:
         number=None, content_version=version, state=Edition.State.FAILED
     ).first()
     if failed is not None:
-        return failed
+        # Tried again when asked a minute after it failed (the page says so).
+        if failed.heartbeat_at and failed.heartbeat_at > timezone.now() - RETRY_AFTER:
+            return failed
+        remove_files(failed)
+        failed.delete()
     edition = Edition.objects.create(
         meeting=meeting,
         number=None,

@@ -1,6 +1,7 @@
 """Editions (版): distributing, what changed since, 差し替え, files and who
 fetched them. Builds run at once here (the immediate task backend)."""
 
+import datetime as dt
 import hashlib
 import io
 import re
@@ -8,6 +9,7 @@ import re
 import pytest
 from django.core.files.storage import storages
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from meetings import editions, services
@@ -419,3 +421,27 @@ def test_while_the_first_edition_builds_everyone_sees_its_progress(
     Edition.objects.filter(pk=edition.pk).update(state="failed", error="テスト")
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "作成に失敗" not in page
+
+
+def test_a_failed_preview_is_built_again_when_asked_a_minute_later(
+    client, settings, tmp_path, meeting, secretariat
+):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the editions folder should be")
+    settings.STORAGES = {**settings.STORAGES, "editions": editions_at(blocked)}
+    client.force_login(secretariat)
+    url = reverse("meetings:packet", args=[meeting.pk])
+    response = client.get(url)
+    assert response.status_code == 503
+    assert "作成に失敗しました" in response.content.decode()
+    assert client.get(url).status_code == 503  # at once: not again
+    assert Edition.objects.filter(meeting=meeting).count() == 1
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "editions": editions_at(tmp_path / "editions"),
+    }
+    Edition.objects.filter(meeting=meeting).update(
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=2)
+    )
+    assert client.get(url).status_code == 200
+    assert Edition.objects.filter(meeting=meeting).count() == 1
