@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from meetings import sections, services
 from meetings.models import Material, Meeting
-from meetings.packet.engine import MAX_UPLOAD_PAGES, UnreadablePdf, read_pdf
+from meetings.packet.engine import PdfLimits, UnreadablePdf, check_pdf_isolated
 from onechamber.forms import JapaneseDateField
+
+logger = logging.getLogger(__name__)
+
+# The child process that checks an upload (check_pdf_isolated) gets this long
+# and this much address space; a normal PDF takes a fraction of a second.
+PDF_CHECK_TIMEOUT = 20
+PDF_CHECK_MEMORY_MB = 1024
 
 PDF_PROBLEMS = {
     "not_pdf": _(
@@ -28,12 +37,44 @@ PDF_PROBLEMS = {
     ),
     "bad_page": _("用紙の大きさが正しくないページがあるPDFです。"),
     "corrupt": _("PDFファイルが壊れているため読み込めません（%(detail)s）。"),
+    "too_big_page": _(
+        "展開すると大きすぎるPDFです（ページ%(detail)s）。"
+        "1ページ%(page_mb)s MBまでにしてください。"
+    ),
+    "too_big": _(
+        "展開すると大きすぎるPDFです（全体で%(total_mb)s MBを超えます）。"
+        "ファイルを分けるか、画像の解像度を下げてください。"
+    ),
+    "too_deep": _(
+        "PDFの中の入れ子が深すぎます（%(depth)s段まで）。"
+        "印刷用のPDFとして保存し直してください。"
+    ),
+    "too_slow": _(
+        "PDFの確認が時間内（%(detail)s秒）に終わりませんでした。"
+        "印刷用のPDFとして保存し直してください。"
+    ),
+    "check_failed": _(
+        "PDFの確認が決められたメモリの中で終わりませんでした（%(detail)s）。"
+        "印刷用のPDFとして保存し直してください。"
+    ),
 }
 
 
-def validate_pdf(upload) -> None:
-    """A real, readable, unencrypted PDF within the size limit, every page of
-    which the packet can print (the same checks as the packet builder)."""
+def pdf_limits() -> PdfLimits:
+    """The limits an uploaded PDF is checked against, from the settings."""
+    return PdfLimits(
+        max_pages=settings.PDF_MAX_PAGES,
+        max_decompressed_mb=settings.PDF_MAX_DECOMPRESSED_MB,
+        max_page_decompressed_mb=settings.PDF_MAX_PAGE_DECOMPRESSED_MB,
+        max_depth=settings.PDF_MAX_DEPTH,
+    )
+
+
+def validate_pdf(upload) -> tuple[bytes, list[str]]:
+    """A real, readable, unencrypted PDF within the size limits, every page of
+    which the packet can print: the PDF without its active content (links out,
+    JavaScript, attachments), and what was removed. Checked in a child process
+    with bounded memory and time (engine.check_pdf_isolated)."""
     limit_mb = settings.MATERIAL_MAX_UPLOAD_MB
     if upload.size > limit_mb * 1024 * 1024:
         raise ValidationError(
@@ -41,14 +82,26 @@ def validate_pdf(upload) -> None:
             code="too_large",
             params={"limit": limit_mb},
         )
+    limits = pdf_limits()
     upload.seek(0)
     try:
-        read_pdf(upload.read())
+        return check_pdf_isolated(
+            upload.read(),
+            limits,
+            timeout=PDF_CHECK_TIMEOUT,
+            memory_mb=PDF_CHECK_MEMORY_MB,
+        )
     except UnreadablePdf as exc:
         raise ValidationError(
             PDF_PROBLEMS[exc.code],
             code=exc.code,
-            params={"detail": exc.detail, "limit": MAX_UPLOAD_PAGES},
+            params={
+                "detail": exc.detail,
+                "limit": limits.max_pages,
+                "page_mb": limits.max_page_decompressed_mb,
+                "total_mb": limits.max_decompressed_mb,
+                "depth": limits.max_depth,
+            },
         ) from exc
     finally:
         upload.seek(0)
@@ -85,7 +138,16 @@ class MaterialForm(forms.ModelForm):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and hasattr(upload, "content_type"):
-            validate_pdf(upload)
+            data, removed = validate_pdf(upload)
+            if removed:
+                # Stored without it: the packet and the download serve the
+                # sanitised file only.
+                logger.warning(
+                    "removed active content from uploaded PDF %r: %s",
+                    upload.name,
+                    "; ".join(removed),
+                )
+                upload = ContentFile(data, name=upload.name)
         return upload
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -260,11 +260,16 @@ def material_file(request, pk: int, number: int, series: str = "main"):
     material = _numbered_material(meeting, series, number)
     if material.content != Material.Content.PDF or not material.file:
         raise Http404
-    return FileResponse(
+    # A download, never shown inline from this origin, and not kept by shared
+    # caches: it is an undistributed material of a meeting not every user sees.
+    response = FileResponse(
         material.file.open("rb"),
         content_type="application/pdf",
+        as_attachment=True,
         filename=f"{meeting.fiscal_year}-{meeting.pk}-{material.label}.pdf",
     )
+    patch_cache_control(response, private=True)
+    return response
 
 
 def municipality_list(request):

@@ -153,6 +153,16 @@ EDITION_STALE_SECONDS = env.int("ONECHAMBER_EDITION_STALE_SECONDS", default=120)
 MATERIAL_MAX_UPLOAD_MB = env.int("ONECHAMBER_MATERIAL_MAX_UPLOAD_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# What an uploaded PDF may cost the packet (meetings.packet.pdfcheck): pages,
+# bytes its content streams and images decode to in all and on one page, and
+# how deep its objects and Form XObjects nest. A small file can decode to
+# gigabytes, so the file size alone bounds nothing.
+PDF_MAX_PAGES = env.int("ONECHAMBER_PDF_MAX_PAGES", default=500)
+PDF_MAX_DECOMPRESSED_MB = env.int("ONECHAMBER_PDF_MAX_DECOMPRESSED_MB", default=200)
+PDF_MAX_PAGE_DECOMPRESSED_MB = env.int(
+    "ONECHAMBER_PDF_MAX_PAGE_DECOMPRESSED_MB", default=50
+)
+PDF_MAX_DEPTH = env.int("ONECHAMBER_PDF_MAX_DEPTH", default=12)
 
 # Signing distributed PDFs (meetings/signing.py): a PKCS#12 file, or a PEM key
 # and certificate with an optional PEM chain; the passphrase opens either. Empty

@@ -189,7 +189,7 @@ def _stamp(row: EditionPart, roots) -> bytes:
         material=None, label=label, draft=bool(draft), replaced=bool(replaced)
     )
     data = snapshot.read(row.upload_name)
-    reader = engine.read_pdf(data)
+    reader = engine.read_pdf(data, max_pages=settings.PDF_MAX_PAGES)
     assets = parts.asset_version()
     overlays = {}
     for page in reader.pages:

@@ -47,6 +47,17 @@ from weasyprint import CSS, HTML, __version__  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
+# Checks and sanitising of uploads live in their own module, which the child
+# process that runs them imports alone (see its docstring).
+from meetings.packet.pdfcheck import (  # noqa: E402, F401
+    PdfLimits,
+    UnreadablePdf,
+    check_and_sanitize,
+    check_pdf,
+    check_pdf_isolated,
+    sanitize_pdf,
+)
+
 logger = logging.getLogger(__name__)
 
 # Relative URLs in the packet's HTML resolve against this origin, which no
@@ -57,7 +68,7 @@ Roots = dict[str, list[str]]
 WEASYPRINT_VERSION = __version__
 
 # Uploaded PDFs longer than this are refused: a packet prints tens of pages.
-MAX_UPLOAD_PAGES = 500
+MAX_UPLOAD_PAGES = PdfLimits.max_pages
 
 
 class RefusedURL(ValueError):
@@ -307,15 +318,6 @@ def merge(pdfs: Sequence[bytes]) -> tuple[bytes, int]:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
-
-
-class UnreadablePdf(Exception):
-    """An uploaded file that cannot go into the packet, and why (a code)."""
-
-    def __init__(self, code: str, detail: str = ""):
-        super().__init__(code, detail)
-        self.code = code
-        self.detail = detail
 
 
 def read_pdf(data: bytes, *, max_pages: int = MAX_UPLOAD_PAGES) -> PdfReader:

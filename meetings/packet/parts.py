@@ -333,7 +333,7 @@ def read_upload(material: Material):
             % {"name": name},
         )
     try:
-        return data, engine.read_pdf(data), ""
+        return data, engine.read_pdf(data, max_pages=settings.PDF_MAX_PAGES), ""
     except engine.UnreadablePdf as exc:
         return b"", None, unreadable(name, exc.detail or exc.code)
 
