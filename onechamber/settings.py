@@ -1,9 +1,11 @@
 """Settings for onechamber, read from the environment (django-environ)."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "import_export",
     "django_tasks",
     "django_tasks_db",
@@ -43,7 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "onechamber.middleware.NeverCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lock-out into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "onechamber.urls"
@@ -87,7 +95,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out user and address before the
+    # password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation"
+        ".UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -95,6 +113,39 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes), for the portal's login and the admin's alike.
+# A lock holds one user name from one address: a municipal office behind one
+# address keeps logging in while one of its accounts is locked, and a lock
+# always ends by itself after the cool-off (never a permanent lock).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("ONECHAMBER_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=env.int("ONECHAMBER_LOGIN_COOLOFF_MINUTES", default=15)
+)
+# Trying again while locked does not make the lock longer.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Failures and lock-outs are still logged; not the start-up banner of every command.
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "onechamber.views.lockout"
+# Behind reverse proxies, the client's address is the one the proxy nearest
+# the clients put in X-Forwarded-For: ONECHAMBER_PROXY_COUNT is how many proxies
+# stand in front of the portal, each adding the address it saw (nginx's
+# $proxy_add_x_forwarded_for). 0: the portal faces the clients itself and
+# X-Forwarded-For, which anyone can send, is never read.
+ONECHAMBER_PROXY_COUNT = env.int("ONECHAMBER_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "onechamber.security.client_address"
+
+# Password reset mails a link: offered only where the portal can send mail
+# (DJANGO_EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.lg.jp:587).
+# Without it the reset pages answer 404 and the login page shows no link.
+if env("DJANGO_EMAIL_URL", default=""):
+    vars().update(env.email_url("DJANGO_EMAIL_URL"))
+    ONECHAMBER_PASSWORD_RESET = True
+else:
+    ONECHAMBER_PASSWORD_RESET = False
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
@@ -180,8 +231,49 @@ ONECHAMBER_SIGNING_TSA_URL = env("ONECHAMBER_SIGNING_TSA_URL", default="")
 
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie: forms carry the token.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS only, outside debug. Behind a proxy that terminates TLS, name the
+# header by which it tells the scheme (DJANGO_SECURE_PROXY_SSL_HEADER=
+# X-Forwarded-Proto; the proxy must set it, overwriting what a client sent), or
+# the redirect loops.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+_proxy_ssl_header = env("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+        "https",
+    )
+SECURE_HSTS_SECONDS = env.int(
+    "DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+# Preloading is the decision of whoever holds the registrable domain (the
+# municipality's lg.jp name), not of one portal under it: not warned about.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content Security Policy (django-csp) on every response: scripts and
+# everything else only from the portal itself, nothing inline. Styles allow
+# inline `style=` attributes: the admin's templates and widgets set a few, and
+# the portal's tables share their column widths with the PDFs (WeasyPrint).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -6,17 +6,33 @@ from tests import factories
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _fast_password_hashing():
-    # Tests make a few hundred accounts; the production hasher's deliberate
-    # slowness (PBKDF2, about 0.3 s an account) was a third of the suite.
+def _test_settings():
     from django.test.utils import override_settings
 
-    fast = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    test_settings = override_settings(
+        # Tests make a few hundred accounts; the production hasher's deliberate
+        # slowness (PBKDF2, about 0.3 s an account) was a third of the suite.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # The test client and the live server speak plain HTTP.
+        SECURE_SSL_REDIRECT=False,
+        # Login throttling is off but in its own tests (`login_throttling`):
+        # its backend refuses an authenticate() without a request, as
+        # client.login() calls it.
+        AXES_ENABLED=False,
+        AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.ModelBackend"],
     )
-    fast.enable()
+    test_settings.enable()
     yield
-    fast.disable()
+    test_settings.disable()
+
+
+@pytest.fixture
+def login_throttling(settings):
+    """django-axes on, as in production (onechamber/settings.py)."""
+    from onechamber import settings as production
+
+    settings.AXES_ENABLED = True
+    settings.AUTHENTICATION_BACKENDS = production.AUTHENTICATION_BACKENDS
 
 
 @pytest.fixture(scope="session")

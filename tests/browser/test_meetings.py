@@ -67,7 +67,9 @@ def run_admin_action(
     )
     row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option(label=action)
-    page.get_by_role("button", name="実行").click()
+    # Publishing builds 第1版 inside the test server's request: give it time.
+    with page.expect_navigation(timeout=120_000):
+        page.get_by_role("button", name="実行").click()
 
 
 def test_viewer_logs_in_and_reads_the_seed_meeting(
@@ -247,7 +249,10 @@ def test_secretariat_sees_what_changed_issues_a_replacement_and_a_viewer_gets_it
     log_in(admin, username="jimukyoku")
     # The seed meeting is published but not distributed: 第1版 first.
     run_admin_action(admin, meeting_name=SEED_NAME, action="差し替え（次の版を配付）")
-    admin.get_by_role("button", name="第1版を配付する").click()
+    # The test server builds the edition inside the request (the immediate
+    # task backend): a cold packet, which a loaded machine takes a while for.
+    with admin.expect_navigation(timeout=120_000):
+        admin.get_by_role("button", name="第1版を配付する").click()
     admin.wait_for_url(f"**/admin/meetings/meeting/{seed.pk}/change/")
     expect(admin.locator("ul.messagelist li.success")).to_contain_text("第1版")
     first = Edition.objects.get(meeting=seed, number=1)
@@ -272,7 +277,8 @@ def test_secretariat_sees_what_changed_issues_a_replacement_and_a_viewer_gets_it
     run_admin_action(admin, meeting_name=SEED_NAME, action="差し替え（次の版を配付）")
     expect(admin.get_by_test_id("changes")).to_contain_text("資料1")
     admin.get_by_label("差し替えの内容").fill("資料1 被害防止対策会議の回数を訂正")
-    admin.get_by_role("button", name="差し替えを配付する").click()
+    with admin.expect_navigation(timeout=120_000):
+        admin.get_by_role("button", name="差し替えを配付する").click()
     admin.wait_for_url(f"**/admin/meetings/meeting/{seed.pk}/change/")
     second = Edition.objects.get(meeting=seed, number=2)
     assert second.state == "ready"
