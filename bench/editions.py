@@ -51,6 +51,7 @@ import importlib.util
 import os
 import platform
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -105,6 +106,9 @@ def parse_args():
 # --- Environment ---------------------------------------------------------------
 
 
+_SERVER_KEY = secrets.token_urlsafe(50)
+
+
 def child_env() -> dict[str, str]:
     """The environment of the worker and of gunicorn: this bench's database,
     storage and static files, debug off."""
@@ -112,12 +116,16 @@ def child_env() -> dict[str, str]:
     env.update(
         DATABASE_URL=os.environ["DATABASE_URL"],
         DJANGO_SETTINGS_MODULE="onechamber.settings",
-        DJANGO_SECRET_KEY=os.environ["DJANGO_SECRET_KEY"],
+        # gunicorn refuses a weak key outside debug: one of its own per run.
+        DJANGO_SECRET_KEY=_SERVER_KEY,
         ONECHAMBER_EDITIONS_ROOT=str(EDITIONS_ROOT),
         DJANGO_STATIC_ROOT=str(STATIC_ROOT),
         DJANGO_MEDIA_ROOT=str(MEDIA_ROOT),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SECURE_COOKIES="false",
+        # Plain HTTP on 127.0.0.1: no redirect to HTTPS, no HSTS.
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_HSTS_SECONDS="0",
         # The worktree's modules before the editable install of the main checkout.
         PYTHONPATH=os.pathsep.join(
             [str(BASE_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
