@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist
 
 from meetings.models import headquarters_of
@@ -94,9 +95,14 @@ class HeadquartersScopedAdmin:
         return super().has_add_permission(request, *args)
 
     def has_import_permission(self, request):
+        # django-import-export checks IMPORT_EXPORT_IMPORT_PERMISSION_CODE
+        # ("add"); an import also updates the rows it matches, so it needs
+        # change as well.
         if headquarters_of(request.user) is None:
             return False
-        return super().has_import_permission(request)
+        return super().has_import_permission(request) and request.user.has_perm(
+            f"{self.opts.app_label}.{get_permission_codename('change', self.opts)}"
+        )
 
     def get_list_filter(self, request):
         # Filters offer only the values this headquarters' records use, not

@@ -278,6 +278,11 @@ CONTENT_SECURITY_POLICY = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Import and export are the model's own permissions, not "any staff user":
+# import needs add (and, in HeadquartersScopedAdmin, change: an import updates
+# existing rows), export needs view.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 LOGGING = {
     "version": 1,
