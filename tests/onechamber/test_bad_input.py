@@ -102,3 +102,33 @@ def test_municipality_page_never_answers_500_to_any_code(secretariat, code):
     client = _client_as(secretariat)
     response = client.get(f"/municipalities/{_q(code)}/")
     assert response.status_code != 500, code
+
+
+# 2. A date_hierarchy year, month or day no calendar has
+
+DATE_HIERARCHY_CHANGELISTS = [
+    "/admin/meetings/meeting/",
+    "/admin/workitems/session/",
+    "/admin/vaccination/notice/",
+]
+
+
+@pytest.mark.parametrize("url", DATE_HIERARCHY_CHANGELISTS)
+def test_huge_date_hierarchy_year_redirects_with_error_flag(secretariat, url):
+    client = _client_as(secretariat)
+    response = client.get(f"{url}?date__year=99999999999999999999")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+@FUZZ
+@given(
+    year=st.integers() | st.text(),
+    month=st.integers() | st.text(),
+    day=st.integers() | st.text(),
+)
+def test_date_hierarchy_never_answers_500(secretariat, year, month, day):
+    client = _client_as(secretariat)
+    query = f"date__year={_q(str(year))}&date__month={_q(str(month))}&date__day={_q(str(day))}"
+    response = client.get(f"/admin/meetings/meeting/?{query}")
+    assert response.status_code != 500, (year, month, day)
