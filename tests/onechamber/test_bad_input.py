@@ -1,14 +1,21 @@
 """Bad input never breaks anything (issue 10): what a fuzzer sent that once
 answered 500 is refused (400, a redirect, a form error) or shown plainly."""
 
+import contextlib
+import datetime as dt
 from urllib.parse import quote
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from meetings.models import Meeting
+from onechamber import jdates
 from tests import factories
+from vaccination.models import Notice
+from workitems.models import FiscalYearPlan, ItemYear, Session, WorkItem
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +139,53 @@ def test_date_hierarchy_never_answers_500(secretariat, year, month, day):
     query = f"date__year={_q(str(year))}&date__month={_q(str(month))}&date__day={_q(str(day))}"
     response = client.get(f"/admin/meetings/meeting/?{query}")
     assert response.status_code != 500, (year, month, day)
+
+
+# 3. Years outside the eras (and outside Python's dates)
+
+YEARS = st.integers(min_value=-(10**20), max_value=10**20) | st.sampled_from(
+    [0, 1, 1872, 1873, 9999, 10000]
+)
+DATES = st.dates() | st.sampled_from([dt.date.min, dt.date.max, dt.date(1872, 12, 31)])
+
+
+@FUZZ
+@given(year=YEARS)
+def test_fiscal_year_labels_never_raise(year):
+    assert jdates.fiscal_year_label(year).endswith("年度")
+    assert jdates.fiscal_year_short(year).endswith("年度")
+
+
+@FUZZ
+@given(day=DATES)
+def test_date_labels_never_raise(day):
+    assert jdates.wareki(day, with_weekday=False).endswith(f"{day.month}月{day.day}日")
+    assert jdates.wareki_short(day).endswith(f"{day.month}.{day.day}")
+    assert jdates.wareki_month(day.year, day.month).endswith(f"{day.month}月")
+    assert jdates.month_label(day).endswith(f".{day.month}")
+    assert jdates.When(month=day, part=2).label.endswith(f"{day.month}月中旬")
+    assert jdates.When(month=day).short.endswith(f"{day.month}月")
+
+
+def test_labels_before_the_eras_write_the_western_year():
+    assert jdates.fiscal_year_label(1) == "1年度"
+    assert jdates.fiscal_year_label(9999) == "令和7981年度"
+    assert jdates.wareki(dt.date(1, 1, 1)) == "1年1月1日（月）"
+    assert jdates.wareki_short(dt.date(1800, 2, 3)) == "1800.2.3"
+    assert jdates.month_label(dt.date(1, 1, 1), onward=True) == "1.1～"
+
+
+@FUZZ
+@given(year=st.integers(min_value=0, max_value=32767), day=DATES)
+def test_year_str_and_clean_raise_only_validation_errors(secretariat, year, day):
+    item = WorkItem(name="項目")
+    assert str(ItemYear(item=item, fiscal_year=year, status="new")).startswith("項目（")
+    assert str(FiscalYearPlan(fiscal_year=year)).endswith("の協議事項")
+    assert str(Notice(date=day, title="通知")).endswith("付 通知")
+    hq = factories.default_headquarters()
+    meeting = Meeting(headquarters=hq, fiscal_year=year, date=day, number=1)
+    assert str(meeting)
+    session = Session(fiscal_year=year, date=day)
+    for obj in (meeting, session):
+        with contextlib.suppress(ValidationError):
+            obj.clean()
