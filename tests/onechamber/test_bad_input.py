@@ -189,3 +189,45 @@ def test_year_str_and_clean_raise_only_validation_errors(secretariat, year, day)
     for obj in (meeting, session):
         with contextlib.suppress(ValidationError):
             obj.clean()
+
+
+# 4. Dates near year 1
+
+
+def test_user_whose_last_login_is_year_one_still_shows(secretariat):
+    user = factories.make_user(role="viewer", username="ancient")
+    user.last_login = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+    user.save()
+    client = _client_as(secretariat)
+    assert client.get("/admin/auth/user/").status_code == 200
+    assert client.get(f"/admin/auth/user/{user.pk}/change/").status_code == 200
+    token = user.profile.calendar_token
+    assert Client().get(f"/schedule.ics?token={token}").status_code == 200
+    assert Client().post(
+        "/accounts/login/", {"username": "ancient", "password": "pw-for-tests-1"}
+    ).status_code in (200, 302)
+
+
+def test_admin_refuses_a_last_login_of_year_one(secretariat):
+    user = factories.make_user(role="viewer", username="ancient")
+    client = _client_as(secretariat)
+    url = f"/admin/auth/user/{user.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        key: value
+        for key, value in form.initial.items()
+        if isinstance(value, str | int | bool)
+    }
+    data |= {
+        "username": "ancient",
+        "groups": [g.pk for g in user.groups.all()],
+        "last_login_0": "0001-01-01",
+        "last_login_1": "00:00:00",
+        "date_joined_0": "2021-04-01",
+        "date_joined_1": "09:00:00",
+        "profile-TOTAL_FORMS": "0",
+        "profile-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "1900年から2099年までの年を入力してください。" in response.content.decode()
