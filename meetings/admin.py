@@ -34,6 +34,7 @@ from meetings.models import (
 )
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_actions import apply_each
+from onechamber.admin_safety import SafeChangeListMixin
 from onechamber.roles import ROLES
 
 admin.site.site_header = _("onechamber 管理画面")
@@ -196,7 +197,7 @@ class AttendanceInline(
 
 
 @admin.register(Meeting)
-class MeetingAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "fiscal_year",

@@ -86,3 +86,15 @@ class JapaneseDateField(forms.DateField):
 
     def strptime(self, value, format):  # noqa: A002 - Django's signature
         return clean_date(value)
+
+
+class PortalSplitDateTimeField(forms.SplitDateTimeField):
+    """The admin's date and time pair, within the years of `year_range()`:
+    0001-01-01 00:00 here is before year 1 in UTC, which the database
+    adapter cannot convert (a server error on save, then on every display)."""
+
+    def compress(self, data_list):
+        moment = super().compress(data_list)
+        if moment is not None:
+            clean_year(moment.year)
+        return moment

@@ -57,22 +57,44 @@ def weekday(d: dt.date) -> str:
     return WEEKDAYS[d.weekday()]
 
 
+def _known_era_year(d: dt.date) -> tuple[Era, int] | None:
+    """`era_year(d)`, or None before the eras: labels then write the Western
+    year, as a display must never fail on a year someone typed."""
+    return era_year(d) if d >= ERAS[-1].start else None
+
+
 def wareki(d: dt.date, *, with_weekday: bool = True) -> str:
-    """``令和4年1月20日（木）``; ``令和元年5月1日`` in an era's first year."""
-    era, year = era_year(d)
-    text = f"{era.name}{year_label(year)}年{d.month}月{d.day}日"
+    """``令和4年1月20日（木）``; ``令和元年5月1日`` in an era's first year;
+    ``1800年1月20日（月）`` before the eras."""
+    known = _known_era_year(d)
+    if known is None:
+        text = f"{d.year}年{d.month}月{d.day}日"
+    else:
+        era, year = known
+        text = f"{era.name}{year_label(year)}年{d.month}月{d.day}日"
     return f"{text}（{weekday(d)}）" if with_weekday else text
 
 
 def wareki_short(d: dt.date) -> str:
-    """``R4.1.20``: the era letter, year, month and day."""
-    era, year = era_year(d)
+    """``R4.1.20``: the era letter, year, month and day (``1800.1.20`` before
+    the eras)."""
+    known = _known_era_year(d)
+    if known is None:
+        return f"{d.year}.{d.month}.{d.day}"
+    era, year = known
     return f"{era.letter}{year}.{d.month}.{d.day}"
 
 
 def wareki_month(year: int, month: int) -> str:
-    """``令和4年5月`` for the first day of that month's era."""
-    era, era_yr = era_year(dt.date(year, month, 1))
+    """``令和4年5月`` for the first day of that month's era (``1800年5月``
+    before the eras or past Python's dates)."""
+    try:
+        known = _known_era_year(dt.date(year, month, 1))
+    except (ValueError, OverflowError):
+        known = None
+    if known is None:
+        return f"{year}年{month}月"
+    era, era_yr = known
     return f"{era.name}{year_label(era_yr)}年{month}月"
 
 
@@ -97,21 +119,31 @@ def fiscal_year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
 
 
-def _fiscal_era_year(year: int) -> tuple[Era, int]:
+def _fiscal_era_year(year: int) -> tuple[Era, int] | None:
     # Official usage names FY2019 令和元年度 (the era began 1 May) but FY1988
     # 昭和63年度 (平成 began in January): the era in force on 1 May fits both.
-    return era_year(dt.date(year, 5, 1))
+    # None before the eras and past Python's dates (year 0, 10000).
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return None
+    return _known_era_year(dt.date(year, 5, 1))
 
 
 def fiscal_year_label(year: int) -> str:
-    """``令和3年度`` for fiscal year 2021; ``令和元年度`` for 2019."""
-    era, era_yr = _fiscal_era_year(year)
+    """``令和3年度`` for fiscal year 2021; ``令和元年度`` for 2019; ``1800年度``
+    before the eras."""
+    known = _fiscal_era_year(year)
+    if known is None:
+        return f"{year}年度"
+    era, era_yr = known
     return f"{era.name}{year_label(era_yr)}年度"
 
 
 def fiscal_year_short(year: int) -> str:
-    """``R3年度`` for fiscal year 2021."""
-    era, era_yr = _fiscal_era_year(year)
+    """``R3年度`` for fiscal year 2021; ``1800年度`` before the eras."""
+    known = _fiscal_era_year(year)
+    if known is None:
+        return f"{year}年度"
+    era, era_yr = known
     return f"{era.letter}{era_yr}年度"
 
 
@@ -142,8 +174,9 @@ def approximate_date(
     """
     text = f"{month}月{PARTS_OF_MONTH.get(part, '')}"
     if year is not None:
-        era, era_yr = era_year(dt.date(year, month, 1))
-        text = f"{era.letter}{era_yr}.{text}"
+        known = _known_era_year(dt.date(year, month, 1))
+        era_text = f"{known[0].letter}{known[1]}" if known else str(year)
+        text = f"{era_text}.{text}"
     return f"{text}予定" if planned else text
 
 
@@ -178,9 +211,8 @@ class When:
         if self.date:
             return wareki(self.date)
         if self.month:
-            era, year = era_year(self.month)
             part = PARTS_OF_MONTH.get(self.part, "")
-            return f"{era.name}{year_label(year)}年{self.month.month}月{part}"
+            return f"{wareki_month(self.month.year, self.month.month)}{part}"
         return ""
 
     @property
@@ -227,8 +259,9 @@ class When:
 
 def month_label(month: dt.date, *, onward: bool = False) -> str:
     """``R3.6`` (or ``R3.6～``): a month as timelines write it."""
-    era, year = era_year(month)
-    return f"{era.letter}{year}.{month.month}" + ("～" if onward else "")
+    known = _known_era_year(month)
+    year = f"{known[0].letter}{known[1]}" if known else str(month.year)
+    return f"{year}.{month.month}" + ("～" if onward else "")
 
 
 _ERA_BY_NAME = {era.name: era for era in ERAS} | {era.letter: era for era in ERAS}

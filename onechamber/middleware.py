@@ -1,6 +1,8 @@
-"""Response headers the portal sets on every page."""
+"""Response headers the portal sets on every page, and requests it refuses."""
 
+from django.http import HttpResponseBadRequest
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 
 class NeverCacheMiddleware:
@@ -17,3 +19,42 @@ class NeverCacheMiddleware:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class RejectNulMiddleware:
+    """A request whose path, query, cookies or form fields hold a NUL
+    character (``%00``) is answered 400 before any view sees it. No person
+    types NUL, PostgreSQL refuses it in text (a server error when a view
+    filters on it), and Django's forms only check the fields they declare."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request):
+            return HttpResponseBadRequest(
+                _("使えない文字（NUL）が含まれています。"),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _holds_nul(request) -> bool:
+    texts = [
+        request.path,
+        request.path_info,
+        *request.COOKIES.keys(),
+        *request.COOKIES.values(),
+    ]
+    fields = [request.GET]
+    # Form fields too, as CsrfViewMiddleware reads them anyway; other bodies
+    # (JSON, files) are the view's to read.
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        fields.append(request.POST)
+    for query in fields:
+        for key, values in query.lists():
+            texts += [key, *values]
+    return any("\x00" in text for text in texts if isinstance(text, str))

@@ -7,6 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from meetings.scoping import HeadquartersScopedAdmin
+from onechamber.admin_safety import SafeChangeListMixin
 from vaccination.models import (
     GridCell,
     GridColumn,
@@ -51,7 +52,7 @@ class IntervalRuleInline(HeadquartersScopedAdmin, admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class NoticeAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, admin.ModelAdmin):
     list_display = ["date", "title", "issuer"]
     list_filter = ["issuer"]
     search_fields = ["title", "text", "summary"]

@@ -17,6 +17,7 @@ from meetings.models import headquarters_of
 from meetings.reports import user_organization
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_actions import apply_each
+from onechamber.admin_safety import SafeChangeListMixin
 from onechamber.roles import is_department, is_secretariat
 from workitems import resources, services
 from workitems.models import (
@@ -440,7 +441,7 @@ class MeasureAdmin(ScopedModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(ScopedModelAdmin, ImportExportModelAdmin):
+class SessionAdmin(SafeChangeListMixin, ScopedModelAdmin, ImportExportModelAdmin):
     resource_classes = [resources.SessionResource]
     list_display = [
         "when",

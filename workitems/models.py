@@ -575,7 +575,8 @@ class Session(ApproximateDate):
         super().clean()
         errors = {}
         when = self.date or self.approx_month
-        if when and self.fiscal_year:
+        # A year Python's dates do not reach is the field's error, not this one's.
+        if when and self.fiscal_year and dt.MINYEAR <= self.fiscal_year < dt.MAXYEAR:
             first = dt.date(self.fiscal_year, 1, 1)
             last = dt.date(self.fiscal_year + 1, 3, 31)
             if not first <= when <= last:

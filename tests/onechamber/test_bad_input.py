@@ -1,0 +1,233 @@
+"""Bad input never breaks anything (issue 10): what a fuzzer sent that once
+answered 500 is refused (400, a redirect, a form error) or shown plainly."""
+
+import contextlib
+import datetime as dt
+from urllib.parse import quote
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from meetings.models import Meeting
+from onechamber import jdates
+from tests import factories
+from vaccination.models import Notice
+from workitems.models import FiscalYearPlan, ItemYear, Session, WorkItem
+
+pytestmark = pytest.mark.django_db
+
+# The account a fixture makes is the same for every example; each example
+# makes its own Client.
+FUZZ = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+# Text as a fuzzer sends it: NUL, lone surrogates, anything printable.
+NASTY_TEXT = st.text() | st.sampled_from(["\x00", "a\x00b", "\ud800", "%00"])
+
+
+def _q(text):
+    """`text` percent-encoded as a fuzzer sends it: lone surrogates as the
+    bytes UTF-8 would give them, which no decoder accepts."""
+    return quote(text, safe="", errors="surrogatepass")
+
+
+@pytest.fixture
+def secretariat():
+    return factories.make_user(role="secretariat", username="fuzz-secretariat")
+
+
+def _client_as(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# 1. NUL in a path, a query or a form
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/schedule.ics?token=%00",
+        "/schedule.ics?token=abc%00def",
+        "/municipalities/%00/",
+        "/admin/meetings/meeting/?status=%00",
+        "/admin/meetings/meeting/?fiscal_year=%00",
+        "/admin/meetings/meeting/?q=%00",
+        "/admin/workitems/workitem/?%00=1",
+    ],
+)
+def test_nul_in_path_or_query_is_refused_with_400(secretariat, url):
+    client = _client_as(secretariat)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "使えない文字（NUL）" in response.content.decode()
+
+
+def test_nul_in_calendar_token_is_refused_for_anonymous_client(client):
+    response = client.get("/schedule.ics", {"token": "\x00"})
+    assert response.status_code == 400
+
+
+def test_nul_in_posted_form_field_is_refused_with_400(secretariat):
+    client = _client_as(secretariat)
+    response = client.post("/admin/meetings/meeting/add/", {"title": "a\x00b"})
+    assert response.status_code == 400
+
+
+def test_nul_in_cookie_is_refused_with_400(client):
+    client.cookies["sessionid"] = "x\x00y"
+    response = client.get("/accounts/login/")
+    assert response.status_code == 400
+
+
+@FUZZ
+@given(token=NASTY_TEXT)
+def test_calendar_feed_never_answers_500_to_any_token(token):
+    client = Client()
+    response = client.get(f"/schedule.ics?token={_q(token)}")
+    assert response.status_code in (400, 404)
+
+
+@FUZZ
+@given(value=NASTY_TEXT)
+def test_meeting_changelist_filters_never_answer_500(secretariat, value):
+    client = _client_as(secretariat)
+    for name in ("status", "fiscal_year", "kind", "published", "q"):
+        response = client.get(f"/admin/meetings/meeting/?{name}={_q(value)}")
+        assert response.status_code != 500, (name, value)
+
+
+@FUZZ
+@given(code=NASTY_TEXT.filter(lambda s: "/" not in s and s not in ("", ".", "..")))
+def test_municipality_page_never_answers_500_to_any_code(secretariat, code):
+    client = _client_as(secretariat)
+    response = client.get(f"/municipalities/{_q(code)}/")
+    assert response.status_code != 500, code
+
+
+# 2. A date_hierarchy year, month or day no calendar has
+
+DATE_HIERARCHY_CHANGELISTS = [
+    "/admin/meetings/meeting/",
+    "/admin/workitems/session/",
+    "/admin/vaccination/notice/",
+]
+
+
+@pytest.mark.parametrize("url", DATE_HIERARCHY_CHANGELISTS)
+def test_huge_date_hierarchy_year_redirects_with_error_flag(secretariat, url):
+    client = _client_as(secretariat)
+    response = client.get(f"{url}?date__year=99999999999999999999")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+@FUZZ
+@given(
+    year=st.integers() | st.text(),
+    month=st.integers() | st.text(),
+    day=st.integers() | st.text(),
+)
+def test_date_hierarchy_never_answers_500(secretariat, year, month, day):
+    client = _client_as(secretariat)
+    query = f"date__year={_q(str(year))}&date__month={_q(str(month))}&date__day={_q(str(day))}"
+    response = client.get(f"/admin/meetings/meeting/?{query}")
+    assert response.status_code != 500, (year, month, day)
+
+
+# 3. Years outside the eras (and outside Python's dates)
+
+YEARS = st.integers(min_value=-(10**20), max_value=10**20) | st.sampled_from(
+    [0, 1, 1872, 1873, 9999, 10000]
+)
+DATES = st.dates() | st.sampled_from([dt.date.min, dt.date.max, dt.date(1872, 12, 31)])
+
+
+@FUZZ
+@given(year=YEARS)
+def test_fiscal_year_labels_never_raise(year):
+    assert jdates.fiscal_year_label(year).endswith("年度")
+    assert jdates.fiscal_year_short(year).endswith("年度")
+
+
+@FUZZ
+@given(day=DATES)
+def test_date_labels_never_raise(day):
+    assert jdates.wareki(day, with_weekday=False).endswith(f"{day.month}月{day.day}日")
+    assert jdates.wareki_short(day).endswith(f"{day.month}.{day.day}")
+    assert jdates.wareki_month(day.year, day.month).endswith(f"{day.month}月")
+    assert jdates.month_label(day).endswith(f".{day.month}")
+    assert jdates.When(month=day, part=2).label.endswith(f"{day.month}月中旬")
+    assert jdates.When(month=day).short.endswith(f"{day.month}月")
+
+
+def test_labels_before_the_eras_write_the_western_year():
+    assert jdates.fiscal_year_label(1) == "1年度"
+    assert jdates.fiscal_year_label(9999) == "令和7981年度"
+    assert jdates.wareki(dt.date(1, 1, 1)) == "1年1月1日（月）"
+    assert jdates.wareki_short(dt.date(1800, 2, 3)) == "1800.2.3"
+    assert jdates.month_label(dt.date(1, 1, 1), onward=True) == "1.1～"
+
+
+@FUZZ
+@given(year=st.integers(min_value=0, max_value=32767), day=DATES)
+def test_year_str_and_clean_raise_only_validation_errors(secretariat, year, day):
+    item = WorkItem(name="項目")
+    assert str(ItemYear(item=item, fiscal_year=year, status="new")).startswith("項目（")
+    assert str(FiscalYearPlan(fiscal_year=year)).endswith("の協議事項")
+    assert str(Notice(date=day, title="通知")).endswith("付 通知")
+    hq = factories.default_headquarters()
+    meeting = Meeting(headquarters=hq, fiscal_year=year, date=day, number=1)
+    assert str(meeting)
+    session = Session(fiscal_year=year, date=day)
+    for obj in (meeting, session):
+        with contextlib.suppress(ValidationError):
+            obj.clean()
+
+
+# 4. Dates near year 1
+
+
+def test_user_whose_last_login_is_year_one_still_shows(secretariat):
+    user = factories.make_user(role="viewer", username="ancient")
+    user.last_login = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+    user.save()
+    client = _client_as(secretariat)
+    assert client.get("/admin/auth/user/").status_code == 200
+    assert client.get(f"/admin/auth/user/{user.pk}/change/").status_code == 200
+    token = user.profile.calendar_token
+    assert Client().get(f"/schedule.ics?token={token}").status_code == 200
+    assert Client().post(
+        "/accounts/login/", {"username": "ancient", "password": "pw-for-tests-1"}
+    ).status_code in (200, 302)
+
+
+def test_admin_refuses_a_last_login_of_year_one(secretariat):
+    user = factories.make_user(role="viewer", username="ancient")
+    client = _client_as(secretariat)
+    url = f"/admin/auth/user/{user.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        key: value
+        for key, value in form.initial.items()
+        if isinstance(value, str | int | bool)
+    }
+    data |= {
+        "username": "ancient",
+        "groups": [g.pk for g in user.groups.all()],
+        "last_login_0": "0001-01-01",
+        "last_login_1": "00:00:00",
+        "date_joined_0": "2021-04-01",
+        "date_joined_1": "09:00:00",
+        "profile-TOTAL_FORMS": "0",
+        "profile-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "1900年から2099年までの年を入力してください。" in response.content.decode()
