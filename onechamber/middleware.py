@@ -1,6 +1,6 @@
 """Response headers the portal sets on every page, and requests it refuses."""
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -32,11 +32,24 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if _holds_nul(request):
+            message = _("使えない文字（NUL）が含まれています。")
+            if _wants_json(request):
+                # The API's own shape of an error answer.
+                return JsonResponse(
+                    {"errors": {"__all__": [message]}},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
             return HttpResponseBadRequest(
-                _("使えない文字（NUL）が含まれています。"),
-                content_type="text/plain; charset=utf-8",
+                message, content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith(
+        "/api/"
+    ) or "application/json" in request.headers.get("Accept", "")
 
 
 def _holds_nul(request) -> bool:
