@@ -55,6 +55,7 @@ from meetings.packet.pdfcheck import (  # noqa: E402, F401
     check_and_sanitize,
     check_pdf,
     check_pdf_isolated,
+    open_pdf,
     sanitize_pdf,
 )
 
@@ -326,17 +327,8 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_UPLOAD_PAGES) -> PdfReader:
     Raises UnreadablePdf with code not_pdf, encrypted, empty, too_many_pages,
     bad_page or corrupt.
     """
-    if not data.startswith(b"%PDF-"):
-        raise UnreadablePdf("not_pdf")
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise UnreadablePdf("encrypted")
-        count = len(reader.pages)
-        if count == 0:
-            raise UnreadablePdf("empty")
-        if count > max_pages:
-            raise UnreadablePdf("too_many_pages", str(count))
+        reader = open_pdf(data, max_pages=max_pages)
         for page in reader.pages:
             box = page.cropbox
             if not (0 < box.width < 15000 and 0 < box.height < 15000):

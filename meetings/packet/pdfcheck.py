@@ -253,7 +253,9 @@ def _check_page(page: DictionaryObject, number: int, budget: _Budget) -> None:
             stack.extend((value, depth, forms) for value in list.__iter__(obj))
 
 
-def _open(data: bytes, limits: PdfLimits) -> PdfReader:
+def open_pdf(data: bytes, *, max_pages: int) -> PdfReader:
+    """A parsed PDF: not encrypted, with 1 to `max_pages` pages (pypdf's own
+    errors on a broken file pass through to the caller)."""
     if not data.startswith(b"%PDF-"):
         raise UnreadablePdf("not_pdf")
     reader = PdfReader(io.BytesIO(data))
@@ -262,7 +264,7 @@ def _open(data: bytes, limits: PdfLimits) -> PdfReader:
     count = len(reader.pages)
     if count == 0:
         raise UnreadablePdf("empty")
-    if count > limits.max_pages:
+    if count > max_pages:
         raise UnreadablePdf("too_many_pages", str(count))
     return reader
 
@@ -273,7 +275,7 @@ def check_pdf(data: bytes, limits: PdfLimits) -> None:
     too_big_page, too_big, too_deep, corrupt."""
     try:
         with _pypdf_limits(limits):
-            reader = _open(data, limits)
+            reader = open_pdf(data, max_pages=limits.max_pages)
             budget = _Budget(limits)
             for number, page in enumerate(reader.pages, start=1):
                 box = page.cropbox
