@@ -278,7 +278,9 @@ CONTENT_SECURITY_POLICY = {
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Formulae are guarded per cell by the resources (onechamber.spreadsheets): the
+# library's own setting strips one leading "=" only and makes every cell text.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # Import and export are the model's own permissions, not "any staff user":
 # import needs add (and, in HeadquartersScopedAdmin, change: an import updates
 # existing rows), export needs view.
