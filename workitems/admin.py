@@ -98,7 +98,10 @@ class DepartmentScopedMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         model = SCOPED_FIELDS.get(db_field.name)
         if model is not None and db_field.related_model is model:
-            kwargs["queryset"] = scope(model._default_manager.all(), request)
+            # Narrow the choices an admin set already (the inline's parent
+            # measures of its own item), never widen them.
+            choices = kwargs.get("queryset", model._default_manager.all())
+            kwargs["queryset"] = scope(choices, request)
         elif (
             db_field.name == "department"
             and db_field.related_model is Organization

@@ -261,3 +261,22 @@ def test_the_item_page_shows_a_department_no_meeting_names(client, world, kousei
     for response in (admin_page, portal):
         body = response.content.decode()
         assert "令和4年度第2回" not in body and "未公開の会議の議題" not in body
+
+
+def test_the_parent_measure_choices_stay_within_the_item(client, world, kousei_user):
+    """The measure inline offers as parents only top-level measures of its own
+    item; the department limit narrows that, it does not replace it."""
+    for user in (kousei_user, factories.make_user(role="secretariat", username="j")):
+        client.force_login(user)
+        page = client.get(admin_url(WorkItem, "change", world["item"].pk))
+        assert page.status_code == 200
+        formset = next(
+            f.formset
+            for f in page.context["inline_admin_formsets"]
+            if f.formset.model is Measure
+        )
+        parents = set(formset.forms[0].fields["parent"].queryset)
+        assert parents, user
+        assert all(
+            m.item_id == world["item"].pk and m.parent_id is None for m in parents
+        )
