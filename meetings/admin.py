@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
-from meetings import editions, resources, services
+from meetings import checklist, editions, resources, services
 from meetings.forms import CopyMeetingForm, MaterialForm, ReissueForm
 from meetings.models import (
     AgendaItem,
@@ -33,11 +33,14 @@ from meetings.models import (
     headquarters_of,
 )
 from meetings.scoping import HeadquartersScopedAdmin
+from onechamber import jdates
 from onechamber.admin_actions import apply_each
 from onechamber.admin_safety import SafeChangeListMixin
 from onechamber.roles import ROLES
 
 admin.site.site_header = _("onechamber 管理画面")
+# The index leads with the next meeting and its 準備チェックリスト.
+admin.site.index_template = "admin/onechamber_index.html"
 admin.site.site_title = _("onechamber 管理")
 admin.site.index_title = _("データの管理")
 
@@ -257,8 +260,34 @@ class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, admin.ModelAdmi
                 self.admin_site.admin_view(self.packet_view),
                 name="meetings_meeting_packet",
             ),
+            path(
+                "<path:object_id>/checklist/",
+                self.admin_site.admin_view(self.checklist_view),
+                name="meetings_meeting_checklist",
+            ),
             *super().get_urls(),
         ]
+
+    def checklist_view(self, request, object_id):
+        """準備チェックリスト: what the meeting lacks before it is distributed."""
+        meeting = self.get_object(request, object_id)
+        if meeting is None or not self.has_view_permission(request, meeting):
+            raise Http404
+        findings = checklist.check(meeting)
+        return TemplateResponse(
+            request,
+            "admin/meetings/meeting/checklist.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("準備チェックリスト：%(meeting)s") % {"meeting": meeting},
+                "meeting": meeting,
+                "day": jdates.wareki(checklist.meeting_day(meeting)),
+                "parts": checklist.grouped(findings),
+                "count": len(findings),
+                "opts": self.model._meta,
+                "original": meeting,
+            },
+        )
 
     def packet_view(self, request, object_id):
         """The packet PDF of one meeting (the button on its change page): the
