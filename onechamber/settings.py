@@ -81,7 +81,8 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "onechamber.wsgi.application"
+# runserver's; gunicorn is given onechamber.wsgi, which checks its settings.
+WSGI_APPLICATION = "onechamber.devserver.application"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")

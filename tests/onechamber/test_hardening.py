@@ -332,3 +332,27 @@ def test_deploy_check_passes_with_production_settings():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_development_server_still_starts_with_debug_on():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup();"
+            "from django.core.servers.basehttp import get_internal_wsgi_application;"
+            "print(callable(get_internal_wsgi_application()))",
+        ],
+        cwd=ROOT,
+        env=_production_env(
+            DJANGO_DEBUG="true",
+            DJANGO_SECRET_KEY="x",
+            DJANGO_SETTINGS_MODULE="onechamber.settings",
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
