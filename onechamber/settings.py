@@ -150,7 +150,9 @@ else:
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
+# Japanese only: an office PC whose browser asks for English still gets the
+# admin's own words (ホーム, 追加, 保存) in Japanese, like the rest of the portal.
+LANGUAGES = [("ja", _("Japanese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True

@@ -356,3 +356,10 @@ def test_the_development_server_still_starts_with_debug_on():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_the_admin_speaks_japanese_to_an_english_browser(client, secretariat_user):
+    client.force_login(secretariat_user)
+    body = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "ホーム" in body or "サイト管理" in body or "追加" in body
+    assert ">Add<" not in body
