@@ -32,6 +32,7 @@ from meetings.models import (
     UserProfile,
     headquarters_of,
 )
+from meetings.reports import number_materials
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber import jdates
 from onechamber.admin_actions import apply_each
@@ -478,8 +479,28 @@ class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, admin.ModelAdmi
                 messages.WARNING,
             )
 
-    @admin.action(description=_("選んだ会議を公開"))
+    @admin.action(description=_("選んだ会議を公開…"))
     def publish(self, request, queryset):
+        if "apply" not in request.POST:
+            # Ask first, showing what viewers will see: publishing shows the
+            # meeting to every municipality and distributes its materials.
+            meetings = list(
+                queryset.select_related("headquarters").prefetch_related("agenda_items")
+            )
+            for meeting in meetings:
+                meeting.numbered_materials = number_materials(meeting.materials.all())
+                meeting.missing = len(checklist.check(meeting))
+            return TemplateResponse(
+                request,
+                "admin/meetings/meeting/publish.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("会議を公開"),
+                    "meetings": meetings,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         apply_each(
             self,
             request,

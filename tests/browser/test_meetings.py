@@ -172,9 +172,15 @@ def test_secretariat_copies_and_publishes_the_next_meeting_then_a_viewer_sees_it
     run_admin_action(
         admin,
         meeting_name=new.name,
-        action="選んだ会議を公開",
+        action="選んだ会議を公開…",
         row_text="令和4年5月19日（木）（計画中の第1回（令和4年5月中旬）に反映）",
     )
+    # It asks first, with what viewers will see.
+    expect(admin.locator("#content-main")).to_contain_text(
+        "全市町村の閲覧アカウントのポータルに表示されます"
+    )
+    with admin.expect_navigation(timeout=120_000):
+        admin.get_by_role("button", name="公開する").click()
     expect(admin.locator("ul.messagelist li.success")).to_have_text(
         "1件の会議を公開し、第1版の作成を始めました。"
     )
