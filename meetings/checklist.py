@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meetings import editions
-from meetings.models import Attendance, Material, Meeting, Tenure
+from meetings.models import Attendance, Material, Meeting, Submission, Tenure
 from meetings.reports import number_materials
 from onechamber import jdates
 
@@ -28,6 +28,7 @@ from onechamber import jdates
 PARTS = [
     ("agenda", gettext_lazy("次第")),
     ("materials", gettext_lazy("資料")),
+    ("submissions", gettext_lazy("部局からの提出")),
     ("attendance", gettext_lazy("出席者")),
     ("seats", gettext_lazy("配席")),
 ]
@@ -100,6 +101,36 @@ def _materials(meeting: Meeting) -> list[Finding]:
                     reverse("admin:meetings_material_change", args=[material.pk]),
                 )
             )
+    return found
+
+
+def _submissions(meeting: Meeting) -> list[Finding]:
+    found = []
+    for material in number_materials(meeting.materials.select_related("department")):
+        if material.submission in (Submission.State.NONE, Submission.State.APPROVED):
+            continue
+        deadline = (
+            _("（期限 %(day)s）")
+            % {"day": jdates.wareki(material.deadline, with_weekday=False)}
+            if material.deadline
+            else ""
+        )
+        found.append(
+            Finding(
+                "submissions",
+                _(
+                    "%(label)s「%(title)s」（%(department)s）は%(state)sです%(deadline)s。"
+                )
+                % {
+                    "label": material.label,
+                    "title": material.title,
+                    "department": material.department,
+                    "state": material.get_submission_display(),
+                    "deadline": deadline,
+                },
+                reverse("admin:meetings_material_review", args=[material.pk]),
+            )
+        )
     return found
 
 
@@ -232,6 +263,7 @@ def check(meeting: Meeting) -> list[Finding]:
     found = [
         *_agenda(meeting),
         *_materials(meeting),
+        *_submissions(meeting),
         *_attendance(meeting, day),
         *_seats(meeting),
     ]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from meetings.models import Organization
+from meetings.models import Organization, own_organization_ids
 from workitems.models import Measure
 
 # For each model: the path to its item and the path to the measure that owns
@@ -60,18 +60,7 @@ CONTAINERS = ("workitem", "itemyear")
 
 def own_organizations(org: Organization | None) -> set[int]:
     """The primary keys of `org` and of every organisation below it."""
-    if org is None:
-        return set()
-    found = {org.pk}
-    frontier = {org.pk}
-    while frontier:
-        frontier = set(
-            Organization.objects.filter(parent__in=frontier)
-            .exclude(pk__in=found)
-            .values_list("pk", flat=True)
-        )
-        found |= frontier
-    return found
+    return own_organization_ids(org)
 
 
 def _join(*parts: str) -> str:

@@ -1,10 +1,12 @@
-"""The admin index's link to the next meeting's 準備チェックリスト."""
+"""The admin index: the next meeting's 準備チェックリスト, and the materials
+asked of departments (提出)."""
 
 from django import template
 from django.utils import timezone
 
-from meetings import checklist
-from meetings.models import Meeting
+from meetings import checklist, submissions
+from meetings.models import Meeting, headquarters_of
+from meetings.reports import user_organization
 
 register = template.Library()
 
@@ -25,3 +27,27 @@ def next_meeting_checklist(context):
     if meeting is None:
         return {"meeting": None}
     return {"meeting": meeting, "count": len(checklist.check(meeting))}
+
+
+@register.inclusion_tag("admin/meetings/submissions_summary.html", takes_context=True)
+def submissions_summary(context):
+    """For a department: what is asked of it; for the secretariat: what waits."""
+    user = context["request"].user
+    today = timezone.localdate()
+    if user.has_perm("meetings.change_material"):
+        materials = submissions.waiting(headquarters_of(user))
+        secretariat = True
+    elif user.has_perm("meetings.submit_material"):
+        materials = submissions.asked_of(user_organization(user)).for_headquarters(
+            headquarters_of(user)
+        )
+        secretariat = False
+    else:
+        return {"show": False}
+    return {
+        "show": True,
+        "secretariat": secretariat,
+        "open": materials.filter(submission__in=submissions.OPEN).count(),
+        "submitted": materials.filter(submission=submissions.State.SUBMITTED).count(),
+        "overdue": submissions.overdue(materials, today).count(),
+    }
