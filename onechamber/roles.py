@@ -58,9 +58,7 @@ def department_models() -> Q:
             )
         codenames = getattr(config, "department_permissions", ())
         if codenames:
-            condition |= Q(
-                content_type__app_label=config.label, codename__in=codenames
-            )
+            condition |= Q(content_type__app_label=config.label, codename__in=codenames)
     return condition
 
 

@@ -149,6 +149,9 @@ else:
     ONECHAMBER_PASSWORD_RESET = False
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
+# A form sent after its CSRF token expired gets a Japanese page that says what to do.
+CSRF_FAILURE_VIEW = "onechamber.views.csrf_failure"
+
 LANGUAGE_CODE = "ja"
 # Japanese only: an office PC whose browser asks for English still gets the
 # admin's own words (ホーム, 追加, 保存) in Japanese, like the rest of the portal.
