@@ -4,6 +4,7 @@ and the error pages."""
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponseServerError
@@ -52,8 +53,12 @@ def lockout(request, original_response=None, credentials=None):
 def _error_page(request, name: str, status: int):
     admin_root = reverse("admin:index")
     in_admin = request.path.startswith(admin_root)
+    context = {"request_path": request.path}
+    if in_admin:
+        # The admin's header, user links and colours (site_header and the rest).
+        context |= admin.site.each_context(request)
     template = f"admin/{name}.html" if in_admin else f"{name}.html"
-    return render(request, template, {"request_path": request.path}, status=status)
+    return render(request, template, context, status=status)
 
 
 def bad_request(request, exception=None):

@@ -38,7 +38,7 @@ def test_a_refusal_says_why_and_where_to_go(client, department_user):
     assert response.status_code == 403
     body = response.content.decode()
     assert "このページは開けません" in body and "kousei さんのアカウント" in body
-    assert "管理画面のトップに戻る" in body
+    assert "管理画面のトップに戻る" in body and "onechamber 管理画面" in body
     assert "403 Forbidden" not in body
 
 
