@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings import sections, services
 from meetings.models import Material, Meeting
 from meetings.packet.engine import PdfLimits, UnreadablePdf, check_pdf_isolated
+from meetings.text import tabs_to_markdown
 from onechamber.forms import JapaneseDateField
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,16 @@ class MaterialForm(forms.ModelForm):
             # meeting does not silently drop it; model validation names it.
             choices.append((current, _("%(kind)s（使えません）") % {"kind": current}))
         self.fields["section_kind"].choices = choices
+        if "text" in self.fields:
+            self.fields["text"].help_text = _(
+                "「本文」のときの内容。改行はそのまま改行に、「## 」で始まる行は"
+                "見出し、「- 」で始まる行は箇条書きになります。Excelの表は、セルを"
+                "選んでコピーし、そのまま貼り付けると表になります。"
+            )
+
+    def clean_text(self):
+        # A table pasted from Excel arrives tab-separated: store it as a table.
+        return tabs_to_markdown(self.cleaned_data.get("text", ""))
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

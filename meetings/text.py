@@ -75,3 +75,45 @@ def html_lines(markup: str) -> list[str]:
         if line:
             lines.append(line)
     return lines
+
+
+def tabs_to_markdown(text: str) -> str:
+    """Text pasted from Excel with its tables made Markdown tables.
+
+    Excel copies cells as lines of tab-separated values: two or more lines in
+    a row that hold a tab become a table, the first of them its header row,
+    every row as wide as the widest. Everything else is left as it was, so
+    running it on text already converted changes nothing."""
+    out: list[str] = []
+    block: list[list[str]] = []
+    after_table: list[int] = []  # lengths of `out` just after a table's blank line
+
+    def flush() -> None:
+        if len(block) < 2:
+            out.extend("\t".join(cells) for cells in block)
+        else:
+            width = max(len(cells) for cells in block)
+            rows = [
+                [cell.strip().replace("|", "\\|") for cell in cells]
+                + [""] * (width - len(cells))
+                for cells in block
+            ]
+            if out and out[-1].strip():
+                out.append("")  # Markdown starts a table after a blank line
+            out.append("| " + " | ".join(rows[0]) + " |")
+            out.append("|" + "---|" * width)
+            out.extend("| " + " | ".join(row) + " |" for row in rows[1:])
+            out.append("")
+            after_table.append(len(out))
+        block.clear()
+
+    for line in (text or "").split("\n"):
+        line = line.rstrip("\r")
+        if "\t" in line:
+            block.append(line.split("\t"))
+            continue
+        flush()
+        if line or not after_table or after_table[-1] != len(out):
+            out.append(line)
+    flush()
+    return "\n".join(out)
