@@ -38,6 +38,13 @@ from workitems.models import (
     WorkItem,
 )
 
+# What each choice's label reads (ItemYear's names its item): loaded with
+# the choices, not once an option.
+CHOICE_RELATED = {
+    ItemYear: ["item"],
+    ResultTable: ["item_year__item"],
+    Highlight: ["item_year__item"],
+}
 # Related fields whose choices a department account is limited to its own.
 SCOPED_FIELDS = {
     "item": WorkItem,
@@ -101,7 +108,9 @@ class DepartmentScopedMixin:
             # Narrow the choices an admin set already (the inline's parent
             # measures of its own item), never widen them.
             choices = kwargs.get("queryset", model._default_manager.all())
-            kwargs["queryset"] = scope(choices, request)
+            kwargs["queryset"] = scope(choices, request).select_related(
+                *CHOICE_RELATED.get(model, [])
+            )
         elif (
             db_field.name == "department"
             and db_field.related_model is Organization
