@@ -20,6 +20,7 @@ from contextvars import ContextVar
 
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -141,16 +142,19 @@ class HistoryAdmin(SimpleHistoryAdmin):
     Read-only: the list shows every old value, and simple-history's page of
     one old version, with its form to restore it, is not served (its form
     would save past the change form's checks and the scoping). Only a record
-    the user may view on its change page has a history page; a record outside
-    the user's scope, or one deleted since, answers 404."""
+    the user may view on its change page has a history page: a record outside
+    the user's scope, or one deleted since, answers 404, a model the user may
+    not view 403."""
 
     object_history_template = "admin/history/object_history.html"
     object_history_list_template = "admin/history/object_history_list.html"
 
     def _visible_object(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_or_change_permission(request, obj):
+        if obj is None:
             raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
         return obj
 
     def history_view(self, request, object_id, extra_context=None):

@@ -117,9 +117,10 @@ class ScopedQuerySet(models.QuerySet):
         return objs
 
     def bulk_update(self, objs, fields, *args, **kwargs):
+        # Django's bulk_update writes with QuerySet.update (above), which
+        # records the history of the rows it changes.
         objs = list(objs)
         count = super().bulk_update(objs, fields, *args, **kwargs)
         if count:
             self._changed(headquarters_id_of(obj) for obj in objs)
-            history.record_bulk(self.model, objs, update=True)
         return count
