@@ -374,3 +374,35 @@ def test_copy_by_the_service_outside_the_admin_names_its_source():
     source = factories.make_meeting(fiscal_year=2021, number=1)
     result = services.copy_meeting(meeting=source, new_date=dt.date(2021, 9, 1))
     assert _rows(result.meeting)[0][2].startswith("会議をコピー（令和3年度第1回")
+
+
+def test_an_accounts_history_page_is_kept_to_its_headquarters(client, secretariat_user):
+    other_hq = factories.make_headquarters(
+        name="よその本部", prefecture="石川県", prefecture_code="170003"
+    )
+    theirs = factories.make_user(
+        role="viewer", username="kanazawa", headquarters=other_hq
+    )
+    ours = factories.make_user(role="viewer", username="takaoka")
+    ours.first_name = "太郎"
+    ours.save()
+    client.force_login(secretariat_user)
+    page = client.get(_history_url(ours))
+    assert page.status_code == 200
+    assert re.search(
+        r'history-old">（空）</span>\s*&rarr;\s*<span class="history-new">太郎',
+        page.content.decode(),
+    )
+    assert client.get(_history_url(theirs)).status_code == 404
+
+
+def test_no_role_may_edit_the_history(db):
+    from django.contrib.auth.models import Permission
+
+    from onechamber.roles import sync_groups
+
+    groups = sync_groups()
+    historical = Permission.objects.filter(content_type__model__startswith="historical")
+    assert historical.exists()
+    for group in groups.values():
+        assert not group.permissions.filter(pk__in=historical).exists()
