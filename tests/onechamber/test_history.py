@@ -406,3 +406,25 @@ def test_no_role_may_edit_the_history(db):
     assert historical.exists()
     for group in groups.values():
         assert not group.permissions.filter(pk__in=historical).exists()
+
+
+def test_a_replacement_through_the_admin_leaves_an_entry_with_the_user(
+    client, secretariat_user
+):
+    meeting = factories.make_meeting(published=False)
+    material = factories.make_material(meeting=meeting, text="第1版の本文")
+    services.publish_meeting(meeting=meeting, by=secretariat_user)
+    material.text = "差し替えた本文"
+    material.save()
+    client.force_login(secretariat_user)
+    response = _action(
+        client,
+        "admin:meetings_meeting_changelist",
+        meeting,
+        "reissue",
+        apply="1",
+        note="本文を修正",
+    )
+    assert response.status_code == 302
+    assert _rows(meeting)[-1] == ("~", "jimukyoku", "差し替え（第2版）")
+    assert _rows(material)[-1] == ("~", "", "")
