@@ -34,8 +34,8 @@ from meetings.models import (
 )
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_actions import apply_each
+from onechamber.admin_history import HistoryAdmin
 from onechamber.admin_safety import SafeChangeListMixin
-from onechamber.history import HistoryAdmin
 from onechamber.roles import ROLES
 
 admin.site.site_header = _("onechamber 管理画面")

@@ -7,8 +7,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from meetings.scoping import HeadquartersScopedAdmin
+from onechamber.admin_history import HistoryAdmin
 from onechamber.admin_safety import SafeChangeListMixin
-from onechamber.history import HistoryAdmin
 from vaccination.models import (
     GridCell,
     GridColumn,

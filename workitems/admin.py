@@ -17,8 +17,8 @@ from meetings.models import headquarters_of
 from meetings.reports import user_organization
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_actions import apply_each
+from onechamber.admin_history import HistoryAdmin
 from onechamber.admin_safety import SafeChangeListMixin
-from onechamber.history import HistoryAdmin
 from onechamber.roles import is_department, is_secretariat
 from workitems import resources, services
 from workitems.models import (

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from meetings.models import Organization
-from onechamber.history import HistoryAdmin
+from onechamber.admin_history import HistoryAdmin
 from tests import factories
 from vaccination.models import IntervalRule, MunicipalRuleDate
 
