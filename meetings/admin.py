@@ -43,6 +43,7 @@ from meetings.reports import number_materials, user_organization
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber import jdates
 from onechamber.admin_actions import apply_each
+from onechamber.admin_history import HistoryAdmin
 from onechamber.admin_safety import SafeChangeListMixin
 from onechamber.roles import ROLES
 
@@ -54,7 +55,7 @@ admin.site.index_title = _("データの管理")
 
 
 @admin.register(Organization)
-class OrganizationAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
+class OrganizationAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAdmin):
     resource_classes = [resources.OrganizationResource]
     list_display = ["name", "short_name", "kind", "code", "parent", "order"]
     list_editable = ["order"]
@@ -75,7 +76,7 @@ class TenureInline(HeadquartersScopedAdmin, admin.TabularInline):
 
 
 @admin.register(Position)
-class PositionAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
+class PositionAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAdmin):
     resource_classes = [resources.PositionResource]
     list_display = ["title", "organization", "order"]
     list_filter = ["organization__kind"]
@@ -86,7 +87,7 @@ class PositionAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
+class PersonAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAdmin):
     resource_classes = [resources.PersonResource]
     list_display = ["name", "kana"]
     search_fields = ["name", "kana"]
@@ -94,7 +95,7 @@ class PersonAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
 
 
 @admin.register(Headquarters)
-class HeadquartersAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class HeadquartersAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     superuser_sees_all = True
     list_display = ["name", "organization", "secretariat"]
     autocomplete_fields = ["organization", "secretariat"]
@@ -222,7 +223,7 @@ class AttendanceInline(
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, admin.ModelAdmin):
+class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, HistoryAdmin):
     list_display = [
         "__str__",
         "fiscal_year",
@@ -549,7 +550,7 @@ class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, admin.ModelAdmi
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
+class AttendanceAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAdmin):
     resource_classes = [resources.AttendanceResource]
     list_display = ["title", "name", "meeting", "group", "order", "mode", "seat_side"]
     list_filter = ["group", "mode", "meeting__fiscal_year"]
@@ -559,7 +560,7 @@ class AttendanceAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
 
 
 @admin.register(Material)
-class MaterialAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     form = MaterialForm
     list_display = [
         "title",
@@ -781,7 +782,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(HistoryAdmin, UserAdmin):
     inlines = [UserProfileInline]
     list_display = ["username", "organization", "role", "is_active", "last_login"]
     list_filter = ["groups", "is_active"]

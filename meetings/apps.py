@@ -12,5 +12,9 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from meetings import versioning
+        from onechamber import history
 
         versioning.connect()
+        # After django.contrib.auth's ready(), whose last-login receiver this
+        # replaces.
+        history.connect()

@@ -32,7 +32,7 @@ from meetings.models import (
 from meetings.packet import cache, parts, snapshot
 from meetings.packet.build import is_stalled, remove_files
 from meetings.tasks import build_edition
-from onechamber import jdates
+from onechamber import history, jdates
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +117,16 @@ def distribute(*, meeting: Meeting, by, note: str = "") -> Edition:
     )
     edition.full_clean()
     edition.save()
+    # The edition is a record of its own; the meeting's history says who
+    # distributed which edition.
+    history.record(
+        meeting,
+        reason_text=(
+            _("配付（%(label)s）") if number == 1 else _("差し替え（%(label)s）")
+        )
+        % {"label": edition.label},
+        user=by,
+    )
     enqueue(edition)
     edition.refresh_from_db()
     return edition

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 
+import simple_history
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from meetings import sections
 from onechamber import jdates
@@ -128,6 +131,7 @@ class Organization(HeadquartersRecord):
     )
 
     objects = OrganizationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("組織")
@@ -183,6 +187,8 @@ class Person(HeadquartersRecord):
     )
     kana = models.CharField(_("ふりがな"), max_length=80, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("人物")
         verbose_name_plural = _("人物")
@@ -219,6 +225,7 @@ class Position(models.Model):
     order = models.PositiveIntegerField(_("表示順"), default=0)
 
     objects = PositionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("職")
@@ -252,6 +259,7 @@ class Tenure(models.Model):
     end = models.DateField(_("退任日"), null=True, blank=True)
 
     objects = TenureQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("在任期間")
@@ -299,6 +307,7 @@ class Headquarters(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("本部")
@@ -444,6 +453,7 @@ class Meeting(ApproximateDate, HeadquartersRecord):
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("会議")
@@ -601,6 +611,7 @@ class AgendaItem(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("次第の項目")
@@ -754,6 +765,7 @@ class Material(models.Model):
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = MaterialQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("配付資料")
@@ -865,6 +877,7 @@ class Attendance(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("出席者")
@@ -934,6 +947,8 @@ class UserProfile(models.Model):
         default=secrets.token_urlsafe,
         editable=False,
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("利用者の所属")
@@ -1328,3 +1343,9 @@ class EditionDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition} {self.user}"
+
+
+# Accounts keep their history here, beside their 所属 (auth is Django's app,
+# whose migrations are not ours). Password hashes stay out of it: the history
+# says that a password changed, not what it was.
+simple_history.register(get_user_model(), app="meetings", excluded_fields=["password"])

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from meetings.models import Attendance, Meeting, Organization, Person, Position
+from onechamber import history
 from onechamber.spreadsheets import neutralise, restore
 from onechamber.tenancy import headquarters_path
 
@@ -61,6 +62,11 @@ class ScopedResource(resources.ModelResource):
         for field in self.fields.values():
             if isinstance(field.widget, ScopedWidgetMixin):
                 field.widget.headquarters = headquarters
+
+    def import_data(self, *args, **kwargs):
+        # Each row's history names the import (the user is the request's).
+        with history.reason(_("インポート")):
+            return super().import_data(*args, **kwargs)
 
     def get_queryset(self):
         queryset = super().get_queryset()

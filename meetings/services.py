@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from meetings import editions, reports
 from meetings.models import AgendaItem, Attendance, Material, Meeting, Tenure
 from meetings.packet import build
-from onechamber import jdates
+from onechamber import history, jdates
 
 
 @dataclass
@@ -221,7 +221,6 @@ def _listed(found: list[str], most: int = 5) -> str:
     return shown + (_("ほか") if len(found) > most else "")
 
 
-@transaction.atomic
 def copy_meeting(
     *,
     meeting: Meeting,
@@ -245,6 +244,26 @@ def copy_meeting(
     meeting copied to the same date again, returns the first copy with
     `created=False` and writes nothing.
     """
+    # Every row the copy writes says, in its history, where it came from.
+    with history.reason(_("会議をコピー（%(source)sから）") % {"source": meeting.name}):
+        return _copy_meeting(
+            meeting=meeting,
+            new_date=new_date,
+            number=number,
+            fill_planned=fill_planned,
+            token=token,
+        )
+
+
+@transaction.atomic
+def _copy_meeting(
+    *,
+    meeting: Meeting,
+    new_date: dt.date,
+    number: int | None,
+    fill_planned: int | None,
+    token: str,
+) -> CopyResult:
     # Copies of one meeting are made one at a time: a second submission waits
     # here for the first to commit, then finds it.
     source = (
@@ -534,16 +553,17 @@ def publish_meeting(*, meeting: Meeting, by=None) -> Meeting:
     published as a schedule entry is distributed later, from the admin."""
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("中止になった会議は公開できません。"), code="cancelled")
-    if not meeting.published:
-        meeting.published = True
-        meeting.published_at = timezone.now()
-        meeting.save(update_fields=["published", "published_at", "updated_at"])
-    # A copy that fills a planned meeting takes its place now.
-    complete_planned(meeting=meeting)
-    if (
-        meeting.materials.exists()
-        and meeting.status != Meeting.Status.CANCELLED
-        and not meeting.editions.distributed().exists()
-    ):
-        editions.distribute(meeting=meeting, by=by)
+    with history.reason(_("公開")):
+        if not meeting.published:
+            meeting.published = True
+            meeting.published_at = timezone.now()
+            meeting.save(update_fields=["published", "published_at", "updated_at"])
+        # A copy that fills a planned meeting takes its place now.
+        complete_planned(meeting=meeting)
+        if (
+            meeting.materials.exists()
+            and meeting.status != Meeting.Status.CANCELLED
+            and not meeting.editions.distributed().exists()
+        ):
+            editions.distribute(meeting=meeting, by=by)
     return meeting

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
     "meetings",
     "workitems",
     "vaccination",
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Records the request's user on every change's history (onechamber.history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lock-out into its response.
@@ -191,6 +194,11 @@ STORAGES = {
 # imports): the portal's records are of this era and the next.
 ONECHAMBER_MIN_YEAR = 1900
 ONECHAMBER_MAX_YEAR = 2099
+
+# The audit history (django-simple-history, see onechamber/history.py): read
+# only in the admin, and a change's reason as long as it needs.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Background tasks (building packet editions): django-tasks with its database
 # backend, so one `manage.py run_worker` beside the server is all it needs. A

@@ -7,7 +7,9 @@ for a meeting's agenda item). `for_headquarters` filters on it, and every write
 that sends no model signal (QuerySet.update, delete, bulk_create, bulk_update)
 sends `data_changed` with the headquarters it touched, so that caches keyed on a
 headquarters' data (the packet's content version) never depend on the writer
-remembering to invalidate them. This module imports no app.
+remembering to invalidate them. The same writes leave their rows in the
+records' audit history (onechamber.history), as saves and deletes do through
+the model signals. This module imports no app.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.dispatch import Signal
+
+from onechamber import history
 
 # Sent with `headquarters_ids` (a set of primary keys) after a bulk write.
 data_changed = Signal()
@@ -78,15 +82,26 @@ class ScopedQuerySet(models.QuerySet):
 
     def update(self, **kwargs) -> int:
         ids = self._headquarters_ids()
+        # The rows as selected before the update, which may change whether
+        # they still match the filter.
+        pks = (
+            list(self.order_by().values_list("pk", flat=True))
+            if history.history_manager(self.model)
+            else []
+        )
         count = super().update(**kwargs)
         if count:
             # A move to another headquarters changes both.
             self._changed(ids | self._headquarters_ids())
+            history.record_update(self.model, pks)
         return count
 
     update.alters_data = True
 
     def delete(self):
+        # The history's "-" rows come from the model signals, which every
+        # delete sends here: receivers are connected (the content version's),
+        # so Django deletes row by row, never fast.
         ids = self._headquarters_ids()
         result = super().delete()
         if result[0]:
@@ -98,9 +113,13 @@ class ScopedQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = super().bulk_create(objs, *args, **kwargs)
         self._changed(headquarters_id_of(obj) for obj in objs)
+        history.record_bulk(self.model, objs, update=False)
         return objs
 
     def bulk_update(self, objs, fields, *args, **kwargs):
+        # Django's bulk_update writes with QuerySet.update (above), which
+        # records the history of the rows it changes.
+        objs = list(objs)
         count = super().bulk_update(objs, fields, *args, **kwargs)
         if count:
             self._changed(headquarters_id_of(obj) for obj in objs)

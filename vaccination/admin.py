@@ -7,6 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from meetings.scoping import HeadquartersScopedAdmin
+from onechamber.admin_history import HistoryAdmin
 from onechamber.admin_safety import SafeChangeListMixin
 from vaccination.models import (
     GridCell,
@@ -52,7 +53,7 @@ class IntervalRuleInline(HeadquartersScopedAdmin, admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, admin.ModelAdmin):
+class NoticeAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, HistoryAdmin):
     list_display = ["date", "title", "issuer"]
     list_filter = ["issuer"]
     search_fields = ["title", "text", "summary"]
@@ -66,7 +67,7 @@ class NoticeAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, admin.ModelAdmin
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class TargetGroupAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_display = ["name", "code", "order"]
     list_editable = ["order"]
     search_fields = ["name", "code"]
@@ -79,7 +80,7 @@ class MunicipalRuleDateInline(HeadquartersScopedAdmin, admin.TabularInline):
 
 
 @admin.register(IntervalRule)
-class IntervalRuleAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class IntervalRuleAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_display = [
         "group",
         "kind",
@@ -101,7 +102,7 @@ class IntervalRuleAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(MunicipalRuleDate)
-class MunicipalRuleDateAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class MunicipalRuleDateAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_display = ["organization", "rule", "effective_from"]
     list_filter = ["rule__group", "organization"]
     search_fields = ["organization__name", "note"]
@@ -110,7 +111,7 @@ class MunicipalRuleDateAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class VenueAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_display = ["area", "name", "order"]
     search_fields = ["area", "name"]
 
@@ -121,21 +122,21 @@ class VenueDateInline(HeadquartersScopedAdmin, admin.TabularInline):
 
 
 @admin.register(VenuePlan)
-class VenuePlanAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class VenuePlanAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_display = ["title", "announced_on", "opening_date", "order"]
     filter_horizontal = ["target_groups"]
     inlines = [VenueDateInline]
 
 
 @admin.register(VenueDate)
-class VenueDateAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class VenueDateAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_display = ["date", "venue", "plan", "added"]
     list_filter = ["plan", "venue", "added"]
     list_select_related = ["venue", "plan"]
 
 
 @admin.register(GridColumn)
-class GridColumnAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class GridColumnAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_display = ["__str__", "second_dose_first", "second_dose_last", "order"]
 
 
@@ -145,14 +146,14 @@ class GridCellInline(HeadquartersScopedAdmin, admin.TabularInline):
 
 
 @admin.register(GridRow)
-class GridRowAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class GridRowAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_display = ["__str__", "group", "order"]
     list_select_related = ["group"]
     inlines = [GridCellInline]
 
 
 @admin.register(Passage)
-class PassageAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class PassageAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_display = ["__str__", "key", "kind", "source", "order"]
     list_filter = ["kind"]
     search_fields = ["title", "body", "source"]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from meetings.models import HeadquartersRecord, Organization
 from onechamber import jdates
@@ -42,6 +43,8 @@ class Notice(HeadquartersRecord):
     )
     note = models.CharField(_("備考"), max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("事務連絡")
         verbose_name_plural = _("事務連絡")
@@ -77,6 +80,8 @@ class TargetGroup(HeadquartersRecord):
     name = models.CharField(_("名称"), max_length=100)
     description = models.TextField(_("含まれる人"), blank=True)
     order = models.PositiveIntegerField(_("表示順"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("接種対象の区分")
@@ -141,6 +146,7 @@ class IntervalRule(models.Model):
     order = models.PositiveIntegerField(_("表示順"), default=0)
 
     objects = IntervalRuleQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("接種間隔の規則")
@@ -342,6 +348,7 @@ class MunicipalRuleDate(models.Model):
     note = models.CharField(_("備考"), max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("市町村の適用開始日")
@@ -406,6 +413,8 @@ class Venue(HeadquartersRecord):
     name = models.CharField(_("施設名"), max_length=100)
     order = models.PositiveIntegerField(_("表示順"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("接種会場")
         verbose_name_plural = _("接種会場")
@@ -445,6 +454,8 @@ class VenuePlan(HeadquartersRecord):
         related_name="venue_plans",
     )
     order = models.PositiveIntegerField(_("表示順"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("会場の日程（版）")
@@ -498,6 +509,7 @@ class VenueDate(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("接種日")
@@ -529,6 +541,8 @@ class GridColumn(HeadquartersRecord):
         _("2回目接種時期（最後の月）"), help_text=_("その月の1日。")
     )
     order = models.PositiveIntegerField(_("表示順"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("前倒し表の列")
@@ -584,6 +598,8 @@ class GridRow(HeadquartersRecord):
     )
     order = models.PositiveIntegerField(_("表示順"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("前倒し表の行")
         verbose_name_plural = _("前倒し表の行")
@@ -615,6 +631,7 @@ class GridCell(models.Model):
     text = models.CharField(_("表示"), max_length=50)
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("前倒し表のマス")
@@ -656,6 +673,8 @@ class Passage(HeadquartersRecord):
     date = models.DateField(_("日付"), null=True, blank=True)
     body = models.TextField(_("本文"), help_text=_("段落は空行で区切ります。"))
     order = models.PositiveIntegerField(_("表示順"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("資料の文章")

@@ -17,6 +17,7 @@ from meetings.models import Meeting, Organization, headquarters_of
 from meetings.reports import user_organization
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_actions import apply_each
+from onechamber.admin_history import HistoryAdmin
 from onechamber.admin_safety import SafeChangeListMixin
 from onechamber.roles import is_department, is_secretariat
 from workitems import resources, services
@@ -124,9 +125,7 @@ class DepartmentScopedMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ScopedModelAdmin(
-    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.ModelAdmin
-):
+class ScopedModelAdmin(HeadquartersScopedAdmin, DepartmentScopedMixin, HistoryAdmin):
     def save_model(self, request, obj, form, change):
         # The form's choices are limited already; this catches a forged post
         # that reached here some other way.
@@ -611,6 +610,6 @@ class AgreementAdmin(ScopedModelAdmin):
 
 
 @admin.register(FiscalYearPlan)
-class FiscalYearPlanAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
+class FiscalYearPlanAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_display = ["__str__", "fiscal_year", "draft"]
     search_fields = ["other_issues"]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from meetings.models import HeadquartersRecord, Meeting, Organization
 from onechamber import jdates
@@ -120,6 +121,7 @@ class WorkItem(HeadquartersRecord):
     order = models.PositiveIntegerField(_("表示順"), default=0)
 
     objects = WorkItemQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("連携推進項目")
@@ -164,6 +166,7 @@ class ItemProposer(models.Model):
     order = models.PositiveSmallIntegerField(_("順番"), default=0)
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("提案市町村")
@@ -202,6 +205,7 @@ class ItemDepartment(models.Model):
     order = models.PositiveSmallIntegerField(_("順番"), default=0)
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("担当部局・課")
@@ -292,6 +296,7 @@ class ItemYear(models.Model):
     selection_reason = models.TextField(_("選定理由"), blank=True)
 
     objects = ItemYearQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("年度ごとの状態")
@@ -402,6 +407,7 @@ class Measure(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("施策・WG区分")
@@ -544,6 +550,7 @@ class Session(ApproximateDate):
     )
 
     objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("WG開催")
@@ -647,6 +654,7 @@ class ResultTable(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("取り組み結果の表")
@@ -693,6 +701,7 @@ class ResultRow(models.Model):
     next_steps = models.TextField(_("次年度以降の取り組み"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("取り組み結果の行")
@@ -752,6 +761,7 @@ class Highlight(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("主な取り組み実績と成果")
@@ -791,6 +801,7 @@ class Milestone(models.Model):
     note = models.CharField(_("注記"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("経過")
@@ -854,6 +865,7 @@ class Indicator(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("指標")
@@ -918,6 +930,7 @@ class Proposal(models.Model):
     effects = models.TextField(_("効果"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("新規項目の提案")
@@ -951,6 +964,8 @@ class FiscalYearPlan(HeadquartersRecord):
         blank=True,
         help_text=_("1行に1つ。例：新型コロナウイルス対策"),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("年度の協議事項")
@@ -1011,6 +1026,7 @@ class Agreement(models.Model):
     parties_note = models.CharField(_("締結団体（表記）"), max_length=100, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("協定")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from meetings.models import UserProfile, headquarters_of
-from onechamber import jdates
+from onechamber import history, jdates
 from workitems.models import ItemYear, ResultRow, ResultTable, Session, WorkItem
 
 
@@ -34,30 +34,34 @@ def roll_over_item(*, item_year: ItemYear) -> ItemYear:
                 "fy": jdates.fiscal_year_label(next_fy),
             },
         )
-    new_year = ItemYear.objects.create(
-        item=item_year.item,
-        fiscal_year=next_fy,
-        status=ItemYear.Status.CONTINUED,
-        plan_order=item_year.plan_order,
-    )
-    this_label = jdates.fiscal_year_label(next_fy)
-    after_label = jdates.fiscal_year_label(next_fy + 1)
-    for table in item_year.result_tables.prefetch_related("rows"):
-        new_table = ResultTable.objects.create(
-            item_year=new_year,
-            measure=table.measure,
-            order=table.order,
-            title=table.title,
-            label_heading=table.label_heading,
-            results_heading=_("%(fy)sの取り組み成果等") % {"fy": this_label},
-            next_heading=_("%(fy)s以降の取り組み") % {"fy": after_label},
+    with history.reason(_("年度更新")):
+        new_year = ItemYear.objects.create(
+            item=item_year.item,
+            fiscal_year=next_fy,
+            status=ItemYear.Status.CONTINUED,
+            plan_order=item_year.plan_order,
         )
-        ResultRow.objects.bulk_create(
-            ResultRow(
-                table=new_table, order=row.order, heading=row.heading, label=row.label
+        this_label = jdates.fiscal_year_label(next_fy)
+        after_label = jdates.fiscal_year_label(next_fy + 1)
+        for table in item_year.result_tables.prefetch_related("rows"):
+            new_table = ResultTable.objects.create(
+                item_year=new_year,
+                measure=table.measure,
+                order=table.order,
+                title=table.title,
+                label_heading=table.label_heading,
+                results_heading=_("%(fy)sの取り組み成果等") % {"fy": this_label},
+                next_heading=_("%(fy)s以降の取り組み") % {"fy": after_label},
             )
-            for row in table.rows.all()
-        )
+            ResultRow.objects.bulk_create(
+                ResultRow(
+                    table=new_table,
+                    order=row.order,
+                    heading=row.heading,
+                    label=row.label,
+                )
+                for row in table.rows.all()
+            )
     return new_year
 
 

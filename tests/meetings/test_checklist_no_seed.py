@@ -38,9 +38,10 @@ def messages(meeting, part=None) -> list[str]:
 def test_a_complete_meeting_lacks_nothing(complete):
     assert messages(complete) == []
     parts = checklist.grouped([])
-    assert [label for _part, label, _f in parts][:4] == [
+    assert [label for _part, label, _f in parts][:5] == [
         "次第",
         "資料",
+        "部局からの提出",
         "出席者",
         "配席",
     ]
