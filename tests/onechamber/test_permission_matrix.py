@@ -274,8 +274,10 @@ NOBODY = {
 }
 # Admins limited to the department's own items, whether or not the
 # department may open them.
-DEPARTMENT_SCOPED = {*MODEL_GROUPS["department"], "workitems.Proposal"} | {
-    "workitems.Agreement"
+DEPARTMENT_SCOPED = {
+    *MODEL_GROUPS["department"],
+    "workitems.Proposal",
+    "workitems.Agreement",
 }
 # Superusers see every headquarters in these (superuser_sees_all).
 ACROSS_HEADQUARTERS = {"meetings.Headquarters", "auth.User"}
@@ -513,52 +515,44 @@ def test_every_url_has_a_row():
 # --- Asking every cell -------------------------------------------------------
 
 
+def model_row(label: str, kind: str, data) -> Row:
+    """The row of a model admin's page, from its model's group: for a page of
+    one record, a variant per record of the model in the data set."""
+    variants = list(data.objects[label]) if kind in OBJECT_KINDS else [""]
+
+    def kwargs(data, variant):
+        return {"object_id": data.objects[label][variant].pk} if variant else {}
+
+    return Row(
+        {v: {r: admin_outcome(label, kind, v, r) for r in ROLES} for v in variants},
+        kwargs=kwargs,
+        admin=True,
+        # Django's import confirmation takes a POST only.
+        method="post" if kind == "process_import" else "get",
+    )
+
+
 def cells(data):
-    """(key, variant, role, method, url, expected, row, kwargs) of every cell."""
+    """(key, variant, role, url, expected, row, kwargs) of every cell."""
     for key, route in walk():
         if key in PORTAL or key in ADMIN_SITE:
-            rows = {key: (PORTAL | ADMIN_SITE)[key]}
+            row = (PORTAL | ADMIN_SITE)[key]
         elif key in GENERATED:
-            rows = {key: GENERATED[key](data)}
+            row = GENERATED[key](data)
         else:
-            label, kind = model_kind(route)
-            variants = [""]
-            if kind in OBJECT_KINDS:
-                variants = list(data.objects[label])
-            rows = {
-                key: Row(
-                    {
-                        v: {r: admin_outcome(label, kind, v, r) for r in ROLES}
-                        for v in variants
-                    },
-                    kwargs=(
-                        (
-                            lambda d, v, label=label: {
-                                "object_id": d.objects[label][v].pk
-                            }
-                        )
-                        if kind in OBJECT_KINDS
-                        else None
-                    ),
-                    admin=True,
-                    method="post" if kind == "process_import" else "get",
-                )
-            }
-        for name, row in rows.items():
-            for variant, by_role in row.expect.items():
-                kwargs = row.kwargs(data, variant) if row.kwargs else {}
-                if name in PATHS:
-                    url = PATHS[name]
-                elif name == route:  # no name: the object page's old address
-                    url = "/" + route.replace(
-                        "<path:object_id>", str(kwargs["object_id"])
-                    )
-                else:
-                    url = reverse(name, kwargs=kwargs)
-                if row.query:
-                    url += "?" + row.query(data, variant)
-                for role in ROLES:
-                    yield name, variant, role, url, by_role[role], row, kwargs
+            row = model_row(*model_kind(route), data)
+        for variant, by_role in row.expect.items():
+            kwargs = row.kwargs(data, variant) if row.kwargs else {}
+            if key in PATHS:
+                url = PATHS[key]
+            elif key == route:  # no name: Django's old address of a record
+                url = "/" + route.replace("<path:object_id>", str(kwargs["object_id"]))
+            else:
+                url = reverse(key, kwargs=kwargs)
+            if row.query:
+                url += "?" + row.query(data, variant)
+            for role in ROLES:
+                yield key, variant, role, url, by_role[role], row, kwargs
 
 
 def forbidden_markers(role: str, *, on_admin: bool) -> list[str]:
@@ -631,6 +625,8 @@ def test_permission_matrix_no_seed(db, settings):
         "database": {"BACKEND": "django_tasks_db.DatabaseBackend"}
     }
     data = permission_data.build()
+    no_records = [label for label in GROUP_OF if label not in data.objects]
+    assert not no_records, f"no records in permission_data for {no_records}"
     clients = {role: client_for(data, role) for role in ROLES}
     failures, count, started = [], 0, time.monotonic()
     for name, variant, role, url, expected, row, kwargs in cells(data):
