@@ -1,4 +1,5 @@
-"""Account pages: login, and password reset where the portal can send mail."""
+"""Account pages: login, and password reset where the portal can send mail;
+the admin's view-on-site link, kept to the records the account may see."""
 
 from functools import wraps
 
