@@ -141,14 +141,8 @@ def _token_query(data, variant):
 
 PORTAL = {
     "login": page(anon=200),
-    "logout": Row(
-        {
-            "": roles(
-                anon=Redirect("/accounts/login/"), viewer=Redirect("/accounts/login/")
-            )
-        },
-        method="post",
-    ),
+    # Django's LogoutView is not login_not_required: the login page for anonymous.
+    "logout": Row({"": roles(viewer=Redirect("/accounts/login/"))}, method="post"),
     "password_change": page(),
     "password_change_done": page(),
     # No mail in tests: the reset pages are not there.
