@@ -44,7 +44,7 @@ from meetings.scoping import HeadquartersScopedAdmin
 from onechamber import jdates
 from onechamber.admin_actions import apply_each
 from onechamber.admin_history import HistoryAdmin
-from onechamber.admin_safety import SafeChangeListMixin
+from onechamber.admin_safety import HiddenObjectNotFoundMixin, SafeChangeListMixin
 from onechamber.roles import ROLES
 
 admin.site.site_header = _("onechamber 管理画面")
@@ -99,6 +99,14 @@ class HeadquartersAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     superuser_sees_all = True
     list_display = ["name", "organization", "secretariat"]
     autocomplete_fields = ["organization", "secretariat"]
+
+    # A secretariat keeps its own headquarters' details; setting up or removing
+    # a headquarters (another prefecture's) is the portal's operator's.
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 class CachedChoicesMixin:
@@ -782,7 +790,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(HistoryAdmin, UserAdmin):
+class PortalUserAdmin(HiddenObjectNotFoundMixin, HistoryAdmin, UserAdmin):
     inlines = [UserProfileInline]
     list_display = ["username", "organization", "role", "is_active", "last_login"]
     list_filter = ["groups", "is_active"]

@@ -14,6 +14,7 @@ from django.core.exceptions import FieldDoesNotExist
 
 from meetings.models import headquarters_of
 from onechamber.admin_navigation import ReturnToOriginMixin
+from onechamber.admin_safety import HiddenObjectNotFoundMixin
 from onechamber.tenancy import headquarters_path
 
 
@@ -72,8 +73,9 @@ def _scoped_filter(model, entry):
     return None
 
 
-class HeadquartersScopedAdmin(ReturnToOriginMixin):
-    """Limit a model admin or inline to the request user's headquarters.
+class HeadquartersScopedAdmin(HiddenObjectNotFoundMixin, ReturnToOriginMixin):
+    """Limit a model admin or inline to the request user's headquarters; a
+    record outside it is 404 on its pages (HiddenObjectNotFoundMixin).
 
     An account that belongs to no headquarters adds and imports nothing (there
     is nowhere to put it). Admins that set `superuser_sees_all` (headquarters,

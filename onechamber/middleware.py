@@ -1,6 +1,9 @@
 """Response headers the portal sets on every page, and requests it refuses."""
 
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -19,6 +22,17 @@ class NeverCacheMiddleware:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's, but a visitor of an admin page goes to the admin's login, as
+    the admin's own views send them: its model pages are not marked
+    login_not_required, so Django's middleware sent them to the portal's."""
+
+    def handle_no_permission(self, request, view_func):
+        if request.path.startswith(reverse("admin:index")):
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return super().handle_no_permission(request, view_func)
 
 
 class RejectNulMiddleware:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from onechamber.views import LoginView, mail_required
+from onechamber.views import LoginView, mail_required, view_on_site
 
 # django.contrib.auth.urls, with the reset pages behind mail_required.
 account_urls = [
@@ -41,6 +41,12 @@ account_urls = [
 ]
 
 urlpatterns = [
+    # Before the admin's own, which it replaces.
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include(account_urls)),
     path("", include("meetings.urls")),

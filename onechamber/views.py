@@ -1,5 +1,6 @@
-"""Account pages (login, and password reset where the portal can send mail)
-and the error pages."""
+"""Account pages (login, and password reset where the portal can send mail),
+the error pages, and the admin's view-on-site link, kept to the records the
+account may see."""
 
 from functools import wraps
 
@@ -7,6 +8,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -82,3 +85,17 @@ def server_error(request):
     """The 500 page reads nothing from the database (it may be what failed)
     and runs no context processors: a template with no variables."""
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's 「サイトで表示」 link, for a record the account's admin
+    shows only: Django's own redirects for any record there is, in any
+    headquarters, telling what exists where the account may not look."""
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except (ContentType.DoesNotExist, ValueError):
+        raise Http404 from None
+    model_admin = admin.site._registry.get(model)
+    if model_admin is None or model_admin.get_object(request, object_id) is None:
+        raise Http404
+    return shortcut(request, content_type_id, object_id)

@@ -63,8 +63,8 @@ def test_department_edits_its_own_result_row_and_cannot_reach_anothers(
     own.refresh_from_db()
     assert own.results == "・(2月)部局が更新した成果"
 
-    page.goto(f"/admin/workitems/resultrow/{other.pk}/change/")
-    assert page.url.endswith("/admin/")
+    response = page.goto(f"/admin/workitems/resultrow/{other.pk}/change/")
+    assert response.status == 404
     assert page.locator("textarea[name=results]").count() == 0
     before = other.results
     other.refresh_from_db()

@@ -183,7 +183,7 @@ def test_admin_lists_and_pages_are_scoped(client, ishikawa, seed):
     for seed_word in (SEED_CITY, SEED_ITEM, "ワンチームとやま", SEED_NOTICE):
         assert seed_word not in lists, seed_word
     response = client.get(reverse("admin:meetings_meeting_change", args=[seed.pk]))
-    assert response.status_code == 302  # the admin's "does not exist" redirect
+    assert response.status_code == 404  # not "does not exist": none to see
     # Choices of a form offer only the headquarters' own records.
     form = _text(client, reverse("admin:meetings_attendance_add"))
     assert "令和3年度第4回いしかわ連携推進本部会議" in form
