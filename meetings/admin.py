@@ -35,6 +35,7 @@ from meetings.models import (
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_actions import apply_each
 from onechamber.admin_safety import SafeChangeListMixin
+from onechamber.concurrency import VersionCheckedAdmin
 from onechamber.roles import ROLES
 
 admin.site.site_header = _("onechamber 管理画面")
@@ -500,7 +501,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(VersionCheckedAdmin, UserAdmin):
     inlines = [UserProfileInline]
     list_display = ["username", "organization", "role", "is_active", "last_login"]
     list_filter = ["groups", "is_active"]

@@ -2,7 +2,9 @@
 new record of a model admin is limited to the user's headquarters.
 
 Mixed into every model admin and inline of the portal's apps. The reads
-themselves are the models' `for_headquarters` QuerySet method.
+themselves are the models' `for_headquarters` QuerySet method. Being the base
+of them all, it also brings the check that a save does not overwrite a change
+made since the form was opened (onechamber/concurrency.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist
 
 from meetings.models import headquarters_of
+from onechamber.concurrency import VersionCheckedAdmin
 from onechamber.tenancy import headquarters_path
 
 
@@ -71,7 +74,7 @@ def _scoped_filter(model, entry):
     return None
 
 
-class HeadquartersScopedAdmin:
+class HeadquartersScopedAdmin(VersionCheckedAdmin):
     """Limit a model admin or inline to the request user's headquarters.
 
     An account that belongs to no headquarters adds and imports nothing (there
