@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files import File
 from django.db import connection, models
-from django.forms.models import construct_instance
+from django.forms.models import BaseModelFormSet, construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -355,9 +356,30 @@ class VersionCheckedForm:
         return tuple(rows)
 
 
+class _KeyWithVersion(forms.HiddenInput):
+    """A changelist renders only a row's key of its hidden fields: the row's
+    version goes out with it."""
+
+    def __init__(self, version, attrs=None):
+        super().__init__(attrs)
+        self.version = version
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return super().render(name, value, attrs, renderer) + str(self.version)
+
+
 class VersionCheckedFormSet:
-    """Mixed in front of an inline formset: checks the rows that would be
-    written (changed or deleted); stale rows left as they were are skipped."""
+    """Mixed in front of an inline or changelist formset: checks the rows that
+    would be written (changed or deleted); stale rows left as they were are
+    skipped."""
+
+    version_with_key = False
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        key = self.model._meta.pk.name
+        if self.version_with_key and FIELD_NAME in form.fields and key in form.fields:
+            form.fields[key].widget = _KeyWithVersion(form[FIELD_NAME])
 
     def clean(self):
         super().clean()
@@ -365,7 +387,7 @@ class VersionCheckedFormSet:
         for index, form in enumerate(self.forms):
             if index >= self.initial_form_count():
                 break
-            form.parent_instance = self.instance
+            form.parent_instance = getattr(self, "instance", None)
             if form.instance.pk is None:
                 # Its row was deleted meanwhile (the key no longer matches).
                 pk = form.data.get(form.add_prefix(self.model._meta.pk.name))
@@ -398,11 +420,15 @@ def versioned_form(form_class, *, checks_itself: bool = True):
     )
 
 
-def versioned_formset(formset_class):
-    """`formset_class` whose inline forms are checked."""
+def versioned_formset(formset_class, *, version_with_key: bool = False):
+    """`formset_class` whose forms are checked."""
     if issubclass(formset_class, VersionCheckedFormSet):
         return formset_class
-    return type(formset_class.__name__, (VersionCheckedFormSet, formset_class), {})
+    return type(
+        formset_class.__name__,
+        (VersionCheckedFormSet, formset_class),
+        {"version_with_key": version_with_key},
+    )
 
 
 # The admin.
@@ -429,6 +455,20 @@ class VersionCheckedAdmin:
         kwargs.setdefault("formset", versioned_formset(self.formset))
         return super().get_formset(request, obj, **kwargs)
 
+    # The changelist's list_editable rows.
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault(
+            "form",
+            versioned_form(kwargs.get("form", forms.ModelForm), checks_itself=False),
+        )
+        return super().get_changelist_form(request, **kwargs)
+
+    def get_changelist_formset(self, request, **kwargs):
+        kwargs.setdefault(
+            "formset", versioned_formset(BaseModelFormSet, version_with_key=True)
+        )
+        return super().get_changelist_formset(request, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
             (
@@ -447,6 +487,18 @@ class VersionCheckedAdmin:
                 {**options, "fields": [*options["fields"], FIELD_NAME]},
             )
         return fieldsets
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django's "may have been deleted", and, for a save, who deleted it.
+        response = super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+        if request.method == "POST":
+            try:
+                stub = self.model(pk=self.model._meta.pk.to_python(object_id))
+            except ValidationError:
+                return response
+            if last_change(stub) is not None:
+                messages.warning(request, _message(stub, deleted=True))
+        return response
 
     def render_change_form(self, request, context, *args, **kwargs):
         conflicts = []

@@ -6,6 +6,7 @@ from functools import partial
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.forms import MultiWidget
 from django.test import Client
@@ -262,15 +263,17 @@ def test_deleting_a_row_changed_meanwhile_is_refused(clients, table):
     assert ResultRow.objects.filter(pk=first.pk).exists()
 
 
-def test_a_save_over_a_record_deleted_meanwhile_says_so(clients, table):
+def test_a_save_over_a_record_deleted_meanwhile_says_who_deleted_it(clients, table):
     a, b = clients
     first, _ = _rows(table)
     form_b = opened(b, first)
-    first.delete()
+    delete = reverse("admin:workitems_resultrow_delete", args=[first.pk])
+    assert a.post(delete, {"post": "yes"}).status_code == 302
     response = _post(b, first, {**form_b, "results": "・Bが直した"})
-    # The admin's own answer for a record that is gone: back to the index
-    # with a message that it may have been deleted.
     assert response.status_code == 302
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("山田 太郎 さんが" in m and "削除しました" in m for m in shown), shown
+    assert not ResultRow.objects.filter(pk=first.pk).exists()
 
 
 def test_a_meeting_and_its_inline_materials_are_checked(clients):
@@ -414,3 +417,48 @@ def test_saving_a_table_and_one_of_its_rows_at_once_never_deadlocks():
     assert all(r.status_code in (200, 302) for pair in outcomes for r in pair)
     # Every round one of the two saves went through.
     assert all(302 in {r.status_code for r in pair} for pair in outcomes)
+
+
+def _changelist(client, model) -> dict:
+    meta = model._meta
+    response = client.get(
+        reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+    )
+    formset = response.context["cl"].formset
+    assert 'name="form-0-record_version"' in response.content.decode()
+    data = {"_save": "保存"}
+    _fields(formset.management_form, data)
+    for form in formset.forms:
+        _fields(form, data)
+    return data
+
+
+def _row_index(data, obj) -> int:
+    return next(
+        int(key.split("-")[1])
+        for key, value in data.items()
+        if key.endswith("-id") and value == str(obj.pk)
+    )
+
+
+def test_a_stale_list_edit_is_refused_and_another_rows_edit_survives(clients):
+    from meetings.models import Organization
+
+    a, b = clients
+    first = factories.make_organization(name="富山市", kind="city", order=1)
+    second = factories.make_organization(name="高岡市", kind="city", order=2)
+    url = reverse("admin:meetings_organization_changelist")
+    list_a, list_b = _changelist(a, Organization), _changelist(b, Organization)
+    i, j = _row_index(list_a, first), _row_index(list_a, second)
+    assert a.post(url, {**list_a, f"form-{i}-order": "5"}).status_code == 302
+    # Another row: saved, the first row's new order kept.
+    assert b.post(url, {**list_b, f"form-{j}-order": "7"}).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.order, second.order) == (5, 7)
+    # The same row from the stale list: refused.
+    response = b.post(url, {**list_b, f"form-{i}-order": "9"})
+    assert response.status_code == 200
+    assert "山田 太郎 さんが" in response.content.decode()
+    first.refresh_from_db()
+    assert first.order == 5
