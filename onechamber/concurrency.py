@@ -66,10 +66,17 @@ def _pks(values) -> list:
     return sorted(str(getattr(v, "pk", v)) for v in values or ())
 
 
-def fingerprint(obj: models.Model, m2m: dict[str, list] | None = None) -> str:
-    """A digest of a record's stored values: its concrete fields and the
-    many-to-many fields given (name: related objects or their keys)."""
-    values = [[f.attname, f.value_to_string(obj)] for f in obj._meta.concrete_fields]
+def _stored_values(obj: models.Model) -> list:
+    return [[f.attname, f.value_to_string(obj)] for f in obj._meta.concrete_fields]
+
+
+def fingerprint(
+    obj: models.Model, m2m: dict[str, list] | None = None, *, values=None
+) -> str:
+    """A digest of a record's stored values: its concrete fields (or
+    `values`, read from it earlier) and the many-to-many fields given (name:
+    related objects or their keys)."""
+    values = list(_stored_values(obj) if values is None else values)
     values += [[name, _pks(related)] for name, related in sorted((m2m or {}).items())]
     text = json.dumps(values, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -225,6 +232,9 @@ class VersionCheckedForm:
     parent_instance = None
 
     def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        # As stored: before a form's own __init__ may set values on it.
+        stored = _stored_values(instance) if instance and instance.pk else None
         super().__init__(*args, **kwargs)
         self.conflict = None
         # Fixed before a formset adds its own fields (the parent's key, DELETE).
@@ -237,7 +247,7 @@ class VersionCheckedForm:
             )
             self.fields[
                 FIELD_NAME
-            ].initial = f"{fingerprint(self.instance, m2m)}:{shown}"
+            ].initial = f"{fingerprint(self.instance, m2m, values=stored)}:{shown}"
 
     def _edited(self) -> list[str]:
         """The form's fields that write a field of the record, in a fixed order."""
@@ -306,6 +316,12 @@ class VersionCheckedForm:
                 str(self.instance), _message(self.instance, deleted=True), ()
             )
             raise ValidationError(self.conflict.message, code="deleted")
+        # The save writes the fields the form has not from the row read
+        # before the lock: take them as locked, a save that committed in
+        # between included.
+        for field in stored._meta.concrete_fields:
+            if field.name not in self.fields and not field.primary_key:
+                setattr(self.instance, field.attname, getattr(stored, field.attname))
         m2m = {name: list(getattr(stored, name).all()) for name in _m2m_names(self)}
         if fingerprint(stored, m2m) == token.partition(":")[0]:
             return

@@ -291,6 +291,24 @@ def test_a_meeting_and_its_inline_materials_are_checked(clients):
     assert meeting.venue == "県庁大会議室"
 
 
+def test_a_meeting_saved_meanwhile_keeps_both_users_inline_rows(clients):
+    # Saving the meeting page moves the meeting's updated_at: nothing the
+    # second user's form writes, so no conflict.
+    a, b = clients
+    meeting = factories.make_meeting()
+    first = factories.make_material(meeting=meeting, order=1, title="資料1")
+    second = factories.make_material(meeting=meeting, order=2, title="資料2")
+    form_a, form_b = opened(a, meeting), opened(b, meeting)
+    assert form_a["materials-0-id"] == str(first.pk)
+    response = _post(a, meeting, {**form_a, "materials-0-title": "Aの資料"})
+    assert response.status_code == 302
+    response = _post(b, meeting, {**form_b, "materials-1-title": "Bの資料"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.title, second.title) == ("Aの資料", "Bの資料")
+
+
 def test_a_vaccination_notice_is_checked(clients):
     a, b = clients
     notice = factories.make_notice()
