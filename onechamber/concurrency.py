@@ -1,12 +1,15 @@
 """No lost updates: an edit form saves only over the record it was opened on.
 
-Every admin change form and inline form carries a token, a digest of the
-record's stored values when the form was rendered. On save, inside the
-request's transaction, the row is read again with SELECT ... FOR UPDATE (two
+Every admin change form, inline form and list_editable row carries a token:
+a digest of the record's stored values when the form was rendered, and a
+short digest of each field as shown. On save, inside the request's
+transaction, the row is read again with SELECT ... FOR NO KEY UPDATE (two
 saves of one record wait for each other on PostgreSQL; SQLite writers are
 serialized already), and if its digest is no longer the token and the form
 would write something other than what is stored, the save is refused with who
-changed the record and when, and both versions side by side.
+changed the record and when, and both versions side by side. An inline row
+posted as it was shown is not written at all, so that edits of different rows
+of one page from two stale pages both stand.
 
 Optimistic, and with no version column: a column on every model would be a
 schema change on every table for what a digest of the values gives already.
@@ -90,16 +93,15 @@ def last_change(
     admin's log, where an inline row's change is logged on `parent`."""
     model = type(obj)
     history = getattr(model, "history", None)
+    record = None
     if history is not None and hasattr(history, "model"):
         record = (
             history.filter(**{model._meta.pk.attname: obj.pk})
-            .select_related("history_user")
             .order_by("-history_date")
             .first()
         )
-        if record is not None:
+        if record is not None and record.history_user is not None:
             return _name(record.history_user), record.history_date
-        return None
     entries = [
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(type(each)),
@@ -113,7 +115,8 @@ def last_change(
     ]
     found = [entry for entry in entries if entry is not None]
     if not found:
-        return None
+        # A history record that knows no user (written outside a request).
+        return None if record is None else (_name(None), record.history_date)
     newest = max(found, key=lambda entry: entry.action_time)
     return _name(newest.user), newest.action_time
 
@@ -128,7 +131,12 @@ def _name(user) -> str:
 
 def _when(moment: dt.datetime) -> str:
     local = timezone.localtime(moment)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return _("%(year)d年%(month)d月%(day)d日 %(time)s") % {
+        "year": local.year,
+        "month": local.month,
+        "day": local.day,
+        "time": f"{local:%H:%M}",
+    }
 
 
 def _message(obj, *, parent=None, deleted=False) -> str:
