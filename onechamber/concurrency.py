@@ -238,9 +238,14 @@ class VersionCheckedForm:
 
     checks_itself = True
     parent_instance = None
+    # The instance is not the stored row (django-simple-history's revert
+    # form edits an old version): the version is read from the row itself.
+    reads_stored = False
 
     def __init__(self, *args, **kwargs):
         instance = kwargs.get("instance")
+        if self.reads_stored and instance is not None and instance.pk is not None:
+            instance = type(instance)._base_manager.filter(pk=instance.pk).first()
         # As stored: before a form's own __init__ may set values on it.
         stored = _stored_values(instance) if instance and instance.pk else None
         super().__init__(*args, **kwargs)
@@ -250,6 +255,8 @@ class VersionCheckedForm:
         if FIELD_NAME in self.fields and self.instance.pk is not None:
             # model_to_dict has read the many-to-many values for the form.
             m2m = {name: self.initial.get(name) for name in _m2m_names(self)}
+            if self.reads_stored and instance is not None:
+                m2m = {name: getattr(instance, name).all() for name in m2m}
             shown = "".join(
                 _short(_canonical(self[name].initial)) for name in self._edited_names
             )
@@ -328,6 +335,8 @@ class VersionCheckedForm:
         # before the lock: take them as locked, a save that committed in
         # between included.
         for field in stored._meta.concrete_fields:
+            if self.reads_stored:
+                break  # a revert writes the old version's fields, not these
             if field.name not in self.fields and not field.primary_key:
                 setattr(self.instance, field.attname, getattr(stored, field.attname))
         m2m = {name: list(getattr(stored, name).all()) for name in _m2m_names(self)}
@@ -433,14 +442,20 @@ class VersionCheckedFormSet:
             raise ValidationError(deleted_conflicts)
 
 
-def versioned_form(form_class, *, checks_itself: bool = True):
+def versioned_form(
+    form_class, *, checks_itself: bool = True, reads_stored: bool = False
+):
     """`form_class` with the token and its check."""
     if issubclass(form_class, VersionCheckedForm):
         return form_class
     return type(form_class)(
         form_class.__name__,
         (VersionCheckedForm, form_class),
-        {FIELD_NAME: TokenField(), "checks_itself": checks_itself},
+        {
+            FIELD_NAME: TokenField(),
+            "checks_itself": checks_itself,
+            "reads_stored": reads_stored,
+        },
     )
 
 
@@ -469,8 +484,13 @@ class VersionCheckedAdmin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and "form" not in kwargs:
+            url_name = getattr(request.resolver_match, "url_name", "") or ""
             kwargs["form"] = self._without_readonly_declared(
-                request, obj, versioned_form(self.form)
+                request,
+                obj,
+                versioned_form(
+                    self.form, reads_stored=url_name.endswith("_simple_history")
+                ),
             )
         return super().get_form(request, obj, change=change, **kwargs)
 

@@ -329,6 +329,34 @@ def test_a_form_posted_without_the_version_is_not_checked(clients, table):
     assert _post(b, row, {**form_b, "results": "・Bの成果"}).status_code == 302
 
 
+def _row_form(**kwargs):
+    from django import forms
+
+    class RowForm(forms.ModelForm):
+        class Meta:
+            model = ResultRow
+            fields = ["label", "results"]
+
+    return concurrency.versioned_form(RowForm, **kwargs)
+
+
+def test_a_form_of_an_old_version_takes_its_version_from_the_stored_row(table):
+    # django-simple-history's revert form edits the old version's instance.
+    row = _rows(table)[0]
+    old = ResultRow.objects.get(pk=row.pk)
+    old.results = "・以前の成果"
+    form_class = _row_form(reads_stored=True)
+    shown = form_class(instance=old)
+    data = {"label": row.label, "results": "・以前の成果"}
+    data["record_version"] = shown["record_version"].value()
+    reverted = form_class(data, instance=old)
+    assert reverted.is_valid(), reverted.errors
+    ResultRow.objects.filter(pk=row.pk).update(results="・その間の変更")
+    stale = form_class(data, instance=ResultRow.objects.get(pk=row.pk))
+    assert not stale.is_valid()
+    assert CONFLICT in str(stale.non_field_errors())
+
+
 def test_last_change_reads_the_admin_log_when_the_model_keeps_no_history(
     clients, table
 ):
