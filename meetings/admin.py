@@ -45,6 +45,7 @@ from onechamber import jdates
 from onechamber.admin_actions import apply_each
 from onechamber.admin_history import HistoryAdmin
 from onechamber.admin_safety import HiddenObjectNotFoundMixin, SafeChangeListMixin
+from onechamber.concurrency import VersionCheckedAdmin
 from onechamber.roles import ROLES
 
 admin.site.site_header = _("onechamber 管理画面")
@@ -790,7 +791,9 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(HiddenObjectNotFoundMixin, HistoryAdmin, UserAdmin):
+class PortalUserAdmin(
+    HiddenObjectNotFoundMixin, VersionCheckedAdmin, HistoryAdmin, UserAdmin
+):
     inlines = [UserProfileInline]
     list_display = ["username", "organization", "role", "is_active", "last_login"]
     list_filter = ["groups", "is_active"]

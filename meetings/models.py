@@ -1054,7 +1054,8 @@ class ContentVersion(models.Model):
     """A number that grows with every write to a headquarters' data, so that a
     packet already built can be found without rendering its HTML again (see
     meetings/versioning.py). One row per headquarters: a write in one never
-    invalidates another's packets."""
+    invalidates another's packets. The version is this number plus the
+    headquarters' content changes not yet folded into it."""
 
     headquarters = models.OneToOneField(
         Headquarters,
@@ -1071,6 +1072,28 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+class ContentChange(models.Model):
+    """One write's mark on a headquarters' data, appended, never updated:
+    writers insert and so never wait for each other on a shared row.
+    Folded into the headquarters' ContentVersion after commit (see
+    meetings/versioning.py)."""
+
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("本部"),
+        on_delete=models.CASCADE,
+        related_name="content_changes",
+    )
+
+    class Meta:
+        verbose_name = _("データの変更")
+        verbose_name_plural = _("データの変更")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.headquarters_id}:{self.pk}"
 
 
 class EditionQuerySet(ScopedQuerySet):

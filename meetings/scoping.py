@@ -2,7 +2,9 @@
 new record of a model admin is limited to the user's headquarters.
 
 Mixed into every model admin and inline of the portal's apps. The reads
-themselves are the models' `for_headquarters` QuerySet method.
+themselves are the models' `for_headquarters` QuerySet method. Being the base
+of them all, it also brings the check that a save does not overwrite a change
+made since the form was opened (onechamber/concurrency.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.core.exceptions import FieldDoesNotExist
 from meetings.models import headquarters_of
 from onechamber.admin_navigation import ReturnToOriginMixin
 from onechamber.admin_safety import HiddenObjectNotFoundMixin
+from onechamber.concurrency import VersionCheckedAdmin
 from onechamber.tenancy import headquarters_path
 
 
@@ -73,7 +76,9 @@ def _scoped_filter(model, entry):
     return None
 
 
-class HeadquartersScopedAdmin(HiddenObjectNotFoundMixin, ReturnToOriginMixin):
+class HeadquartersScopedAdmin(
+    HiddenObjectNotFoundMixin, ReturnToOriginMixin, VersionCheckedAdmin
+):
     """Limit a model admin or inline to the request user's headquarters; a
     record outside it is 404 on its pages (HiddenObjectNotFoundMixin).
 

@@ -13,26 +13,38 @@ none (QuerySet.update, delete, bulk_create, bulk_update) send
 `onechamber.tenancy.data_changed` from the QuerySet every model uses. Each
 write moves only its own headquarters' number, so one headquarters' edits never
 invalidate another's packets.
+
+A write appends a ContentChange row in its own transaction; the version is the
+headquarters' ContentVersion number plus its changes, read in one statement.
+Appending takes no lock another writer waits for, so writers that touch rows in
+different orders cannot deadlock here (an UPDATE of one counter row per
+headquarters, held to commit, did: issue 10). The number moves exactly when
+the write commits, never before, and only up. After commit the changes are
+folded into the number by a short transaction of its own that skips the fold
+when another is folding (the number is the same before and after a fold).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 
-from meetings.models import ContentVersion
+from meetings.models import ContentChange, ContentVersion, Headquarters
 from onechamber.tenancy import data_changed, headquarters_id_of, headquarters_path
 
 TRACKED_APPS = ("meetings", "workitems", "vaccination")
 UNTRACKED_MODELS = (
     "packetpart",
     "contentversion",
+    "contentchange",
     "userprofile",
     "edition",
     "editionitem",
@@ -46,28 +58,56 @@ _code: list[str] = []
 
 def current(headquarters_id: int) -> int:
     """The content version of a headquarters now (0 before its first write)."""
-    row = (
-        ContentVersion.objects.filter(headquarters_id=headquarters_id)
-        .values_list("number", flat=True)
-        .first()
+    folded = ContentVersion.objects.filter(headquarters_id=OuterRef("pk")).values(
+        "number"
     )
-    return row or 0
+    pending = (
+        ContentChange.objects.filter(headquarters_id=OuterRef("pk"))
+        .order_by()
+        .values("headquarters_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Headquarters.objects.filter(pk=headquarters_id)
+        .values_list(
+            Coalesce(Subquery(folded), 0) + Coalesce(Subquery(pending), 0), flat=True
+        )
+        .first()
+        or 0
+    )
 
 
 def bump(headquarters_ids: Iterable[int]) -> None:
     """Mark the data of these headquarters as changed."""
-    for pk in sorted(set(headquarters_ids)):
-        if ContentVersion.objects.filter(headquarters_id=pk).update(
-            number=F("number") + 1
-        ):
-            continue
-        try:
-            with transaction.atomic():
-                ContentVersion.objects.create(headquarters_id=pk, number=1)
-        except IntegrityError:  # created meanwhile by another write
-            ContentVersion.objects.filter(headquarters_id=pk).update(
-                number=F("number") + 1
-            )
+    ids = sorted(set(headquarters_ids))
+    ContentChange.objects.bulk_create([ContentChange(headquarters_id=pk) for pk in ids])
+    for pk in ids:
+        transaction.on_commit(partial(fold, pk))
+
+
+def fold(headquarters_id: int) -> None:
+    """Fold the committed changes of a headquarters into its number, leaving
+    its version as it was; skipped while another transaction folds."""
+    with transaction.atomic():
+        base = (
+            ContentVersion.objects.select_for_update(skip_locked=True)
+            .filter(headquarters_id=headquarters_id)
+            .first()
+        )
+        if base is None:
+            try:
+                with transaction.atomic():
+                    base = ContentVersion.objects.create(
+                        headquarters_id=headquarters_id, number=0
+                    )
+            except IntegrityError:  # locked or made by another fold just now
+                return
+        changes = ContentChange.objects.filter(headquarters_id=headquarters_id)
+        # The rows deleted are the ones counted: a change committed between
+        # two statements would otherwise be counted twice or never.
+        deleted = changes._raw_delete(changes.db)
+        ContentVersion.objects.filter(pk=base.pk).update(number=F("number") + deleted)
 
 
 def code_version() -> str:
@@ -103,7 +143,7 @@ def _on_write(sender, instance, signal=None, **kwargs) -> None:
     if kwargs.get("raw"):
         # loaddata: the rows a record points through may not be there yet, so
         # its headquarters cannot be followed; move every headquarters on.
-        ContentVersion.objects.update(number=F("number") + 1)
+        bump(Headquarters.objects.values_list("pk", flat=True))
         return
     if signal is pre_delete and headquarters_path(sender) == "pk":
         return  # a headquarters being deleted takes its version with it

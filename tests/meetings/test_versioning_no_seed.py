@@ -1,12 +1,17 @@
 """The content version on data made by the factories, without the seed."""
 
+import threading
+import time
+
 import pytest
 from django.core import serializers
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from meetings import versioning
-from meetings.models import Material, PacketPart
+from meetings.models import ContentChange, Material, PacketPart
 from tests import factories
+from workitems.models import ResultRow
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +82,66 @@ def test_loaddata_moves_the_version(tmp_path):
     call_command("loaddata", str(fixture), verbosity=0)
     assert Material.objects.get(meeting=meeting).title == "読み込んだ表題"
     assert versioning.current(hq.pk) > start
+
+
+# Writers that overlap (PostgreSQL runs them side by side; SQLite one at a time).
+
+
+def _overlapping(first, second):
+    """Run `first` and `second` in transactions of their own threads, `first`
+    pausing midway (at its `pause` call) until `second` has written; the
+    exceptions they raised."""
+    errors = []
+    midway = threading.Event()
+
+    def run(work, **kwargs):
+        try:
+            with transaction.atomic():
+                work(**kwargs)
+        except Exception as error:  # noqa: BLE001 - reported to the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def pause():
+        midway.set()
+        time.sleep(0.3)  # `second` writes now, then waits on our rows
+
+    one = threading.Thread(target=run, args=(first,), kwargs={"pause": pause})
+    two = threading.Thread(target=lambda: (midway.wait(10), run(second)))
+    one.start()
+    two.start()
+    one.join(30)
+    two.join(30)
+    return errors
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite runs one writer at a time: writers cannot deadlock there",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_table_and_its_row_written_at_once_do_not_deadlock_on_the_version():
+    hq = factories.make_headquarters()
+    item = factories.make_item(headquarters=hq)
+    row = factories.make_result_row(item_year=factories.make_item_year(item=item))
+    table = row.table
+    start = versioning.current(hq.pk)
+
+    def save_table_then_row(pause):
+        table.title = "表"
+        table.save()  # moves the version
+        pause()
+        ResultRow.objects.filter(pk=row.pk).update(results="表から")
+
+    def save_row():
+        ResultRow.objects.get(pk=row.pk).save()  # moves the version too
+
+    errors = []
+    for _ in range(5):
+        errors += _overlapping(save_table_then_row, save_row)
+    assert errors == []
+    # Ten writes, each moving the version once; the folds after commit
+    # leave it where it is.
+    assert versioning.current(hq.pk) == start + 5 * 3
+    assert ContentChange.objects.filter(headquarters=hq).count() <= 1
