@@ -480,6 +480,8 @@ class AttendanceAdmin(HeadquartersScopedAdmin, ImportExportModelAdmin):
 @admin.register(Material)
 class MaterialAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     form = MaterialForm
+    # The meeting inline gives MaterialForm its meeting; here it is chosen.
+    fields = ["meeting", *MaterialForm.Meta.fields]
     list_display = ["title", "meeting", "series", "order", "department", "content"]
     list_filter = ["series", "content", "meeting__fiscal_year"]
     search_fields = ["title", "text", "department__name"]

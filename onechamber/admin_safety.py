@@ -1,8 +1,12 @@
 """Admin changelists that answer bad query parameters with Django's own
-"?e=1" redirect instead of a server error."""
+"?e=1" redirect, and autocomplete widgets that show a bad posted value as
+unselected, instead of a server error."""
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db import connections
 
 
 class SafeChangeList(ChangeList):
@@ -22,3 +26,58 @@ class SafeChangeListMixin:
 
     def get_changelist(self, request, **kwargs):
         return SafeChangeList
+
+
+class SafeAutocompleteMixin:
+    """Autocomplete widgets that render a posted value no key can be
+    (``abc``, a number past the column) as unselected: Django's widget looks
+    the values up as they came, a server error where the form would have
+    said 正しく選択してください."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if self._is_key(v)], attr)
+
+    def _is_key(self, value) -> bool:
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(remote.field_name)
+        try:
+            key = target.to_python(value)
+        except ValidationError:
+            return False
+        if isinstance(key, int):
+            low, high = connections[self.db or "default"].ops.integer_field_range(
+                target.get_internal_type()
+            )
+            return (low is None or low <= key) and (high is None or key <= high)
+        return True
+
+
+class SafeAutocompleteSelect(SafeAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeAutocompleteAdminMixin:
+    """For every ModelAdmin and inline with autocomplete_fields: see
+    SafeAutocompleteMixin. Django sets the widget only where none is given."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -231,3 +231,94 @@ def test_admin_refuses_a_last_login_of_year_one(secretariat):
     response = client.post(url, data)
     assert response.status_code == 200
     assert "1900年から2099年までの年を入力してください。" in response.content.decode()
+
+
+# 5. Causes the admin fuzz tests (test_fuzz_forms.py) found
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "-1", "1.5"])
+def test_autocomplete_field_with_a_value_no_key_can_be_shows_an_error(
+    secretariat, value
+):
+    meeting = factories.make_meeting(headquarters=factories.default_headquarters())
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/meetings/attendance/add/",
+        {"meeting": meeting.pk, "position": value, "group": "municipal"},
+    )
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    assert not meeting.attendances.exists()
+
+
+def test_material_added_on_its_own_page_names_its_meeting(secretariat):
+    meeting = factories.make_meeting(headquarters=factories.default_headquarters())
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/meetings/material/add/",
+        {
+            "meeting": meeting.pk,
+            "series": "main",
+            "order": 1,
+            "title": "資料",
+            "content": "text",
+            "text": "本文",
+        },
+    )
+    assert response.status_code == 302
+    assert meeting.materials.get().title == "資料"
+
+
+def test_material_added_without_a_meeting_is_refused(secretariat):
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/meetings/material/add/",
+        {"series": "main", "order": 1, "title": "資料", "content": "text"},
+    )
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+
+
+def test_span_of_december_9999_ends_on_the_last_day_python_holds():
+    assert jdates.When(month=dt.date(9999, 12, 1)).span == (
+        dt.date(9999, 12, 1),
+        dt.date(9999, 12, 31),
+    )
+    assert jdates.When(date=dt.date(9999, 12, 31)).span == (
+        dt.date(9999, 12, 31),
+        dt.date(9999, 12, 31),
+    )
+    assert jdates.When(month=dt.date(2021, 12, 1)).span == (
+        dt.date(2021, 12, 1),
+        dt.date(2022, 1, 1),
+    )
+
+
+FISCAL_YEAR_MESSAGE = "年度は1900〜2099の範囲で入力してください。"
+
+
+@pytest.mark.parametrize("year", [0, 1, 1899, 2100, 9999, 32767])
+def test_fiscal_year_outside_the_portal_years_is_refused(year):
+    hq = factories.default_headquarters()
+    item = factories.make_item(headquarters=hq)
+    measure = factories.make_measure(item=item)
+    records = [
+        Meeting(headquarters=hq, fiscal_year=year, number=1, date=dt.date(2021, 6, 4)),
+        ItemYear(item=item, fiscal_year=year, status="new"),
+        Session(measure=measure, fiscal_year=year, date=dt.date(2021, 6, 4)),
+        FiscalYearPlan(headquarters=hq, fiscal_year=year),
+    ]
+    for record in records:
+        with pytest.raises(ValidationError) as raised:
+            record.full_clean()
+        assert raised.value.message_dict["fiscal_year"] == [FISCAL_YEAR_MESSAGE]
+
+
+def test_admin_refuses_a_fiscal_year_plan_of_year_9999(secretariat):
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/workitems/fiscalyearplan/add/", {"fiscal_year": 9999}
+    )
+    assert response.status_code == 200
+    assert FISCAL_YEAR_MESSAGE in response.content.decode()
+    assert not FiscalYearPlan.objects.exists()
