@@ -39,7 +39,8 @@ class SafeAutocompleteMixin:
 
     def _is_key(self, value) -> bool:
         remote = self.field.remote_field
-        target = remote.model._meta.get_field(remote.field_name)
+        opts = remote.model._meta
+        target = opts.get_field(getattr(remote, "field_name", opts.pk.name))
         try:
             key = target.to_python(value)
         except ValidationError:

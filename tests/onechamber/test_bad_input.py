@@ -322,3 +322,36 @@ def test_admin_refuses_a_fiscal_year_plan_of_year_9999(secretariat):
     assert response.status_code == 200
     assert FISCAL_YEAR_MESSAGE in response.content.decode()
     assert not FiscalYearPlan.objects.exists()
+
+
+def test_interval_rule_posted_without_a_notice_is_refused(secretariat):
+    # Another rule of the group, so that the new one is compared with it.
+    group = factories.make_rule().group
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/vaccination/intervalrule/add/",
+        {
+            "group": group.pk,
+            "kind": "recommended",
+            "interval_months": 6,
+            "effective_from": "2022-01-01",
+            "order": 0,
+            "municipal_dates-TOTAL_FORMS": 0,
+            "municipal_dates-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+
+
+def test_many_to_many_autocomplete_with_a_value_no_key_can_be_shows_an_error(
+    secretariat,
+):
+    item = factories.make_item()
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/workitems/agreement/add/",
+        {"item": item.pk, "title": "協定", "parties": ["abc", "99999999999999999999"]},
+    )
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()

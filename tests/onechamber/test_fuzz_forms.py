@@ -68,10 +68,10 @@ def _add_base(pages):
     for (who, view), (url, base, names) in list(pages.items()):
         if view != "add" or (who, "change") not in pages:
             continue
-        change_values = dict(pages[(who, "change")][1])
-        filled = [
-            (name, change_values.get(name, value)) if "-" not in name else (name, value)
-            for name, value in base
+        change_values = pages[(who, "change")][1]
+        own = {n for n, _ in change_values if "-" not in n and n in names}
+        filled = [(n, v) for n, v in base if n not in own] + [
+            (n, v) for n, v in change_values if n in own
         ]
         pages[(who, "add-filled")] = (url, filled, names)
     return pages
