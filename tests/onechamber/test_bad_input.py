@@ -355,3 +355,19 @@ def test_many_to_many_autocomplete_with_a_value_no_key_can_be_shows_an_error(
     )
     assert response.status_code == 200
     assert "errornote" in response.content.decode()
+
+
+# 6. Causes the portal fuzz tests (test_fuzz_portal.py) found
+
+
+def test_a_page_asked_with_the_wrong_method_says_so(secretariat):
+    response = _client_as(secretariat).get("/accounts/logout/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    assert "このページはGETでは開けません" in response.content.decode()
+
+
+def test_the_api_asked_with_the_wrong_method_answers_in_its_error_shape(secretariat):
+    response = _client_as(secretariat).post("/api/vaccination/eligibility/")
+    assert response.status_code == 405
+    assert "このページはPOSTでは開けません" in response.json()["errors"]["__all__"][0]
