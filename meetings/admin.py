@@ -6,19 +6,26 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
-from meetings import editions, resources, services
-from meetings.forms import CopyMeetingForm, MaterialForm, ReissueForm
+from meetings import checklist, editions, resources, services, submissions
+from meetings.forms import (
+    CopyMeetingForm,
+    MaterialForm,
+    ReissueForm,
+    ReviewForm,
+    SubmitForm,
+)
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -32,12 +39,16 @@ from meetings.models import (
     UserProfile,
     headquarters_of,
 )
+from meetings.reports import number_materials, user_organization
 from meetings.scoping import HeadquartersScopedAdmin
+from onechamber import jdates
 from onechamber.admin_actions import apply_each
 from onechamber.admin_safety import SafeChangeListMixin
 from onechamber.roles import ROLES
 
 admin.site.site_header = _("onechamber 管理画面")
+# The index leads with the next meeting and its 準備チェックリスト.
+admin.site.index_template = "admin/onechamber_index.html"
 admin.site.site_title = _("onechamber 管理")
 admin.site.index_title = _("データの管理")
 
@@ -165,9 +176,23 @@ class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.StackedI
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     fieldsets = [
-        (None, {"fields": [("series", "order"), "title", "department"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("series", "order"),
+                    "title",
+                    ("department", "deadline", "submission_state"),
+                ]
+            },
+        ),
         (_("内容"), {"fields": ["content", "section_kind", "text", "file"]}),
     ]
+    readonly_fields = ["submission_state"]
+
+    @admin.display(description=_("提出の状態"))
+    def submission_state(self, obj) -> str:
+        return submission_link(obj)
 
 
 class AttendanceInline(
@@ -250,6 +275,16 @@ class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, admin.ModelAdmi
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_materials=Count("materials"))
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A material given 提出部局 and 提出期限 here asks that department.
+        for material in form.instance.materials.filter(
+            submission=submissions.State.NONE,
+            department__isnull=False,
+            deadline__isnull=False,
+        ):
+            submissions.request_if_due(material, request.user)
+
     def get_urls(self):
         return [
             path(
@@ -257,8 +292,34 @@ class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, admin.ModelAdmi
                 self.admin_site.admin_view(self.packet_view),
                 name="meetings_meeting_packet",
             ),
+            path(
+                "<path:object_id>/checklist/",
+                self.admin_site.admin_view(self.checklist_view),
+                name="meetings_meeting_checklist",
+            ),
             *super().get_urls(),
         ]
+
+    def checklist_view(self, request, object_id):
+        """準備チェックリスト: what the meeting lacks before it is distributed."""
+        meeting = self.get_object(request, object_id)
+        if meeting is None or not self.has_view_permission(request, meeting):
+            raise Http404
+        findings = checklist.check(meeting)
+        return TemplateResponse(
+            request,
+            "admin/meetings/meeting/checklist.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("準備チェックリスト：%(meeting)s") % {"meeting": meeting},
+                "meeting": meeting,
+                "day": jdates.wareki(checklist.meeting_day(meeting)),
+                "parts": checklist.grouped(findings),
+                "count": len(findings),
+                "opts": self.model._meta,
+                "original": meeting,
+            },
+        )
 
     def packet_view(self, request, object_id):
         """The packet PDF of one meeting (the button on its change page): the
@@ -449,8 +510,28 @@ class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, admin.ModelAdmi
                 messages.WARNING,
             )
 
-    @admin.action(description=_("選んだ会議を公開"))
+    @admin.action(description=_("選んだ会議を公開…"))
     def publish(self, request, queryset):
+        if "apply" not in request.POST:
+            # Ask first, showing what viewers will see: publishing shows the
+            # meeting to every municipality and distributes its materials.
+            meetings = list(
+                queryset.select_related("headquarters").prefetch_related("agenda_items")
+            )
+            for meeting in meetings:
+                meeting.numbered_materials = number_materials(meeting.materials.all())
+                meeting.missing = len(checklist.check(meeting))
+            return TemplateResponse(
+                request,
+                "admin/meetings/meeting/publish.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("会議を公開"),
+                    "meetings": meetings,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         apply_each(
             self,
             request,
@@ -482,11 +563,211 @@ class MaterialAdmin(HeadquartersScopedAdmin, admin.ModelAdmin):
     form = MaterialForm
     # The meeting inline gives MaterialForm its meeting; here it is chosen.
     fields = ["meeting", *MaterialForm.Meta.fields]
-    list_display = ["title", "meeting", "series", "order", "department", "content"]
-    list_filter = ["series", "content", "meeting__fiscal_year"]
+    list_display = [
+        "title",
+        "meeting",
+        "series",
+        "order",
+        "department",
+        "content",
+        "deadline",
+        "submission",
+    ]
+    list_filter = ["submission", "series", "content", "meeting__fiscal_year"]
     search_fields = ["title", "text", "department__name"]
     autocomplete_fields = ["department"]
     list_select_related = ["meeting__headquarters", "department"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        submissions.request_if_due(obj, request.user)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "submissions/",
+                view(self.submissions_view),
+                name="meetings_material_submissions",
+            ),
+            path(
+                "<path:object_id>/submit/",
+                view(self.submit_view),
+                name="meetings_material_submit",
+            ),
+            path(
+                "<path:object_id>/review/",
+                view(self.review_view),
+                name="meetings_material_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "today": timezone.localdate(),
+            **extra,
+        }
+
+    def submissions_view(self, request):
+        """提出をお願いしている資料 (a department's), or for the secretariat every
+        material asked for and not yet approved, the overdue ones first."""
+        today = timezone.localdate()
+        if request.user.has_perm("meetings.change_material"):
+            materials = submissions.waiting(headquarters_of(request.user))
+            title = _("提出の状況")
+        elif request.user.has_perm("meetings.submit_material"):
+            materials = submissions.asked_of(
+                user_organization(request.user)
+            ).for_headquarters(headquarters_of(request.user))
+            title = _("提出をお願いしている資料")
+        else:
+            raise PermissionDenied
+        materials = list(materials)
+        return TemplateResponse(
+            request,
+            "admin/meetings/material/submissions.html",
+            self._context(
+                request,
+                title=title,
+                overdue=[
+                    m
+                    for m in materials
+                    if m.deadline
+                    and m.deadline < today
+                    and m.submission in submissions.OPEN
+                ],
+                materials=materials,
+                secretariat=request.user.has_perm("meetings.change_material"),
+            ),
+        )
+
+    def _asked_material(self, request, object_id) -> Material:
+        """A material asked of the account's department; another's is not found."""
+        material = (
+            submissions.asked_of(user_organization(request.user))
+            .for_headquarters(headquarters_of(request.user))
+            .filter(pk=object_id if str(object_id).isdigit() else None)
+            .first()
+        )
+        if material is None or not submissions.may_submit(request.user, material):
+            raise Http404
+        return material
+
+    def submit_view(self, request, object_id):
+        material = self._asked_material(request, object_id)
+        form = (
+            SubmitForm(request.POST or None, request.FILES or None)
+            if request.method == "POST"
+            else SubmitForm()
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                submissions.submit(
+                    material=material,
+                    by=request.user,
+                    file=form.cleaned_data["file"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    _("「%(title)s」を提出しました。事務局の確認をお待ちください。")
+                    % {"title": material.title},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:meetings_material_submissions")
+                )
+        return TemplateResponse(
+            request,
+            "admin/meetings/material/submit.html",
+            self._context(
+                request,
+                title=_("資料の提出：%(title)s") % {"title": material.title},
+                material=material,
+                form=form,
+                steps=material.submissions.all(),
+            ),
+        )
+
+    def review_view(self, request, object_id):
+        material = self.get_object(request, object_id)
+        if material is None or not self.has_change_permission(request, material):
+            raise Http404
+        form = ReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            comment = form.cleaned_data["comment"]
+            try:
+                if "approve" in request.POST:
+                    submissions.approve(
+                        material=material, by=request.user, comment=comment
+                    )
+                    done = _("「%(title)s」を承認しました。")
+                else:
+                    submissions.send_back(
+                        material=material, by=request.user, comment=comment
+                    )
+                    done = _("「%(title)s」を差し戻しました。")
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request, done % {"title": material.title}, messages.SUCCESS
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:meetings_material_submissions")
+                )
+        return TemplateResponse(
+            request,
+            "admin/meetings/material/review.html",
+            self._context(
+                request,
+                title=_("提出された資料の確認：%(title)s") % {"title": material.title},
+                material=material,
+                file_url=_upload_url(material),
+                form=form,
+                steps=material.submissions.all(),
+            ),
+        )
+
+
+def _upload_url(material) -> str:
+    """Where the secretariat opens a material's uploaded PDF (the portal's
+    file view, which checks the account)."""
+    if not material.file:
+        return ""
+    numbered = next(
+        m
+        for m in number_materials(material.meeting.materials.all())
+        if m.pk == material.pk
+    )
+    name = (
+        "reference_file"
+        if material.series == Material.Series.REFERENCE
+        else "material_file"
+    )
+    return reverse(f"meetings:{name}", args=[material.meeting_id, numbered.number])
+
+
+def submission_link(material) -> str:
+    """The state of a material's 提出, linked to its review page when submitted."""
+    if material is None or material.pk is None or not material.submission:
+        return _("依頼なし")
+    label = material.get_submission_display()
+    if material.submission == submissions.State.REQUESTED:
+        return label
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("admin:meetings_material_review", args=[material.pk]),
+        label,
+    )
 
 
 class UserProfileInline(HeadquartersScopedAdmin, admin.StackedInline):

@@ -119,6 +119,7 @@ class MaterialForm(forms.ModelForm):
             "order",
             "title",
             "department",
+            "deadline",
             "content",
             "section_kind",
             "text",
@@ -286,4 +287,46 @@ class ReissueForm(forms.Form):
         required=False,
         help_text=_("例：資料1 3ページの数値を訂正（差し替え一覧に載ります）"),
         widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+class SubmitForm(forms.Form):
+    """A department hands in a material asked of it."""
+
+    file = forms.FileField(
+        label=_("PDFファイル"),
+        required=False,
+        help_text=_(
+            "PDFで提出する資料のとき。ポータルのデータから作る資料は、そのデータを入力してから提出します。"
+        ),
+    )
+    comment = forms.CharField(
+        label=_("事務局へのひとこと"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            data, removed = validate_pdf(upload)
+            if removed:
+                logger.warning(
+                    "removed active content from submitted PDF %r: %s",
+                    upload.name,
+                    "; ".join(removed),
+                )
+                upload = ContentFile(data, name=upload.name)
+        return upload
+
+
+class ReviewForm(forms.Form):
+    """The secretariat approves a submitted material or sends it back."""
+
+    comment = forms.CharField(
+        label=_("コメント（差し戻すときは必須）"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -67,6 +67,27 @@ class OrganizationQuerySet(ScopedQuerySet):
         """Organisations with a 全国地方公共団体コード."""
         return self.exclude(code="")
 
+    def within(self, org: Organization | None) -> OrganizationQuerySet:
+        """`org` and every organisation below it (a 部 and its 課): what a
+        department account keeps."""
+        return self.filter(pk__in=own_organization_ids(org))
+
+
+def own_organization_ids(org) -> set[int]:
+    """The primary keys of `org` and of every organisation below it."""
+    if org is None:
+        return set()
+    found = {org.pk}
+    frontier = {org.pk}
+    while frontier:
+        frontier = set(
+            Organization.objects.filter(parent__in=frontier)
+            .exclude(pk__in=found)
+            .values_list("pk", flat=True)
+        )
+        found |= frontier
+    return found
+
 
 class Organization(HeadquartersRecord):
     class Kind(models.TextChoices):
@@ -608,6 +629,56 @@ class AgendaItem(models.Model):
         return f"{self.title}（報告）" if self.is_report else self.title
 
 
+class Submission(models.Model):
+    """One step of a material's 提出 (request, submission, 差し戻し, approval):
+    who did it, when, and what they said."""
+
+    headquarters_path = "material__meeting__headquarters"
+
+    class State(models.TextChoices):
+        NONE = "", _("依頼なし")
+        REQUESTED = "requested", _("未提出")
+        SUBMITTED = "submitted", _("提出済")
+        RETURNED = "returned", _("差し戻し")
+        APPROVED = "approved", _("承認済")
+
+    class Step(models.TextChoices):
+        REQUESTED = "requested", _("提出を依頼")
+        SUBMITTED = "submitted", _("提出")
+        RETURNED = "returned", _("差し戻し")
+        APPROVED = "approved", _("承認")
+
+    material = models.ForeignKey(
+        "Material",
+        verbose_name=_("資料"),
+        on_delete=models.CASCADE,
+        related_name="submissions",
+    )
+    step = models.CharField(_("操作"), max_length=20, choices=Step.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作した人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    by_name = models.CharField(_("操作した人の名前"), max_length=150, blank=True)
+    at = models.DateTimeField(_("日時"), auto_now_add=True)
+    comment = models.TextField(_("コメント"), blank=True)
+    file_name = models.CharField(_("提出したファイル"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("提出の記録")
+        verbose_name_plural = _("提出の記録")
+        ordering = ["material", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.material} {self.get_step_display()}"
+
+
 class MaterialQuerySet(ScopedQuerySet):
     def in_packet_order(self) -> MaterialQuerySet:
         """資料1, 資料2 … then 参考資料1 …"""
@@ -667,6 +738,21 @@ class Material(models.Model):
         ),
     )
     file = models.FileField(_("PDFファイル"), upload_to="materials/%Y/%m/", blank=True)
+    deadline = models.DateField(
+        _("提出期限"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "提出部局と提出期限を入れて保存すると、その部局に提出を依頼します。"
+        ),
+    )
+    submission = models.CharField(
+        _("提出の状態"),
+        max_length=20,
+        choices=Submission.State.choices,
+        default=Submission.State.NONE,
+        blank=True,
+    )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = MaterialQuerySet.as_manager()
@@ -675,7 +761,20 @@ class Material(models.Model):
         verbose_name = _("配付資料")
         verbose_name_plural = _("配付資料")
         ordering = ["meeting", "series", "order", "id"]
+        permissions = [("submit_material", _("依頼された資料を提出する"))]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    submission__in=[
+                        "",
+                        "requested",
+                        "submitted",
+                        "returned",
+                        "approved",
+                    ]
+                ),
+                name="material_submission_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(series__in=["main", "reference"]),
                 name="material_series_valid",

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from meetings.models import Attendance, Meeting, Organization, Person, Position
+from onechamber.spreadsheets import neutralise, restore
 from onechamber.tenancy import headquarters_path
 
 
@@ -66,6 +67,14 @@ class ScopedResource(resources.ModelResource):
         if self.headquarters is None:
             return queryset
         return queryset.for_headquarters(self.headquarters)
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        for key, value in row.items():
+            row[key] = restore(value)
 
     def init_instance(self, row=None):
         instance = super().init_instance(row)

@@ -13,6 +13,7 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist
 
 from meetings.models import headquarters_of
+from onechamber.admin_navigation import ReturnToOriginMixin
 from onechamber.admin_safety import SafeAutocompleteAdminMixin
 from onechamber.tenancy import headquarters_path
 
@@ -72,7 +73,7 @@ def _scoped_filter(model, entry):
     return None
 
 
-class HeadquartersScopedAdmin(SafeAutocompleteAdminMixin):
+class HeadquartersScopedAdmin(SafeAutocompleteAdminMixin, ReturnToOriginMixin):
     """Limit a model admin or inline to the request user's headquarters.
 
     An account that belongs to no headquarters adds and imports nothing (there

@@ -38,6 +38,8 @@ UNTRACKED_MODELS = (
     "editionitem",
     "editionpart",
     "editiondownload",
+    # The steps of a material's 提出 print nothing (the material itself does).
+    "submission",
 )
 _code: list[str] = []
 

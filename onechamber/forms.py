@@ -98,3 +98,67 @@ class PortalSplitDateTimeField(forms.SplitDateTimeField):
         if moment is not None:
             clean_year(moment.year)
         return moment
+
+
+class FiscalYearField(forms.IntegerField):
+    """A fiscal year typed as 令和4年度, R4 or 2022 and shown as 令和4年度; its
+    value is the year it starts in (2022)."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_value", None)
+        kwargs.pop("min_value", None)
+        kwargs.pop("step_size", None)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "placeholder": _("例：令和4年度"),
+            "size": 12,
+            "inputmode": "text",
+        }
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return jdates.fiscal_year_label(value)
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            year = value
+        else:
+            text = str(value).strip()
+            if not text:
+                return None
+            if len(text) > MAX_DATE_TEXT:
+                raise ValidationError(
+                    _("年度が長すぎます。令和4年度 のように入力してください。"),
+                    code="too_long",
+                )
+            try:
+                year = jdates.parse_fiscal_year(text)
+            except ValueError as exc:
+                raise ValidationError(str(exc), code="invalid_fiscal_year") from None
+        first, last = year_range()
+        if not first <= year <= last:
+            raise ValidationError(
+                _("%(min)s年度から%(max)s年度までの年度を入力してください。"),
+                code="fiscal_year_out_of_range",
+                params={
+                    "min": jdates.fiscal_year_label(first),
+                    "max": jdates.fiscal_year_label(last),
+                },
+            )
+        return year
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(data) != (
+                None if initial in self.empty_values else int(initial)
+            )
+        except (ValidationError, TypeError, ValueError):
+            return True

@@ -345,6 +345,36 @@ def _named_fiscal_year(match: re.Match) -> int | None:
     return era.start.year + year - 1 if year >= 1 else None
 
 
+_FISCAL_YEAR_INPUT = re.compile(
+    r"^(?:(?P<era>令和|平成|昭和|大正|明治|[RHSTM])(?P<era_year>元|\d{1,2})"
+    r"|(?P<year>\d{4}))(?:年度?)?$"
+)
+
+
+def parse_fiscal_year(text: str) -> int:
+    """Read a fiscal year as people type it: 令和4年度, 令和4, R4, R4年度, 2022,
+    2022年度 (full-width, lower case and spaces too); the year it starts in.
+
+    Raises ValueError with a Japanese message for anything else. 平成31年度 and
+    平成32年度 are read as FY2019 and FY2020, as documents written before the
+    era changed name them."""
+    s = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "").upper()
+    if not s:
+        raise ValueError("年度を入力してください。")
+    m = _FISCAL_YEAR_INPUT.match(s)
+    if m is None:
+        raise ValueError(
+            "年度が読み取れません。令和4年度、R4、2022 のいずれかの形で入力してください。"
+        )
+    if m["year"]:
+        return int(m["year"])
+    era = _ERA_BY_NAME[m["era"]]
+    year = 1 if m["era_year"] == "元" else int(m["era_year"])
+    if year < 1:
+        raise ValueError("年は1（元年）以上で入力してください。")
+    return era.start.year + year - 1
+
+
 def roll_fiscal_year_names(
     text: str, from_year: int, to_year: int
 ) -> tuple[str, list[str]]:

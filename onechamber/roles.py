@@ -47,7 +47,8 @@ def is_department(user) -> bool:
 
 def department_models() -> Q:
     """The models department accounts may keep, as each app declares them in
-    its AppConfig's `department_models` (model names)."""
+    its AppConfig's `department_models` (model names), and the single
+    permissions it grants them (`department_permissions`, codenames)."""
     condition = Q(pk__in=[])
     for config in apps.get_app_configs():
         names = getattr(config, "department_models", ())
@@ -55,6 +56,9 @@ def department_models() -> Q:
             condition |= Q(
                 content_type__app_label=config.label, content_type__model__in=names
             )
+        codenames = getattr(config, "department_permissions", ())
+        if codenames:
+            condition |= Q(content_type__app_label=config.label, codename__in=codenames)
     return condition
 
 

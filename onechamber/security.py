@@ -1,4 +1,4 @@
-"""The production start's check of the secret key; the client's address."""
+"""The production start's check of its settings; the client's address."""
 
 from django.conf import settings
 from django.core.checks.security.base import (
@@ -19,14 +19,23 @@ def is_weak_secret_key(key: str) -> bool:
     )
 
 
-def require_strong_secret_key() -> None:
-    """Refuse to serve outside debug with a weak DJANGO_SECRET_KEY.
+def require_production_settings() -> None:
+    """Refuse to serve from a production entry point with debug on or a weak
+    DJANGO_SECRET_KEY (a missing one stops the settings already).
 
-    Called by the WSGI and ASGI entry points only: management commands and the
-    tests run with short keys on purpose, and `check --deploy` reports a weak
-    key there as security.W009.
+    Called by the WSGI and ASGI entry points only: `make run` serves with
+    runserver and debug on, management commands and the tests run with short
+    keys on purpose, and `check --deploy` reports a weak key there as
+    security.W009.
     """
-    if not settings.DEBUG and is_weak_secret_key(settings.SECRET_KEY):
+    if settings.DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG is on: the production entry points (gunicorn "
+            "onechamber.wsgi, onechamber.asgi) never serve with debug, which "
+            "shows settings and code to anyone who finds an error. Set "
+            "DJANGO_DEBUG=false; for a local server use `make run`."
+        )
+    if is_weak_secret_key(settings.SECRET_KEY):
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is too weak for production: it needs at least "
             f"{SECRET_KEY_MIN_LENGTH} characters, {SECRET_KEY_MIN_UNIQUE_CHARACTERS} "

@@ -82,7 +82,8 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "onechamber.wsgi.application"
+# runserver's; gunicorn is given onechamber.wsgi, which checks its settings.
+WSGI_APPLICATION = "onechamber.devserver.application"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
@@ -149,8 +150,13 @@ else:
     ONECHAMBER_PASSWORD_RESET = False
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
+# A form sent after its CSRF token expired gets a Japanese page that says what to do.
+CSRF_FAILURE_VIEW = "onechamber.views.csrf_failure"
+
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
+# Japanese only: an office PC whose browser asks for English still gets the
+# admin's own words (ホーム, 追加, 保存) in Japanese, like the rest of the portal.
+LANGUAGES = [("ja", _("Japanese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
@@ -279,7 +285,9 @@ CONTENT_SECURITY_POLICY = {
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Formulae are guarded per cell by the resources (onechamber.spreadsheets): the
+# library's own setting strips one leading "=" only and makes every cell text.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # Import and export are the model's own permissions, not "any staff user":
 # import needs add (and, in HeadquartersScopedAdmin, change: an import updates
 # existing rows), export needs view.

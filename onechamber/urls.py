@@ -47,3 +47,8 @@ urlpatterns = [
     path("", include("workitems.urls")),
     path("", include("vaccination.urls")),
 ]
+
+handler400 = "onechamber.views.bad_request"
+handler403 = "onechamber.views.permission_denied"
+handler404 = "onechamber.views.page_not_found"
+handler500 = "onechamber.views.server_error"

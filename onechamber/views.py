@@ -1,12 +1,16 @@
-"""Account pages: login, and password reset where the portal can send mail."""
+"""Account pages (login, and password reset where the portal can send mail)
+and the error pages."""
 
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.csrf import requires_csrf_token
 
 
 def mail_required(view):
@@ -39,3 +43,37 @@ def lockout(request, original_response=None, credentials=None):
         {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes},
         status=429,
     )
+
+
+# Error pages: in Japanese, in the layout of the part of the site they answer
+# (the admin's under /admin/, the portal's elsewhere), each with a way back.
+
+
+def _error_page(request, name: str, status: int):
+    admin_root = reverse("admin:index")
+    in_admin = request.path.startswith(admin_root)
+    template = f"admin/{name}.html" if in_admin else f"{name}.html"
+    return render(request, template, {"request_path": request.path}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error_page(request, "400", 400)
+
+
+def permission_denied(request, exception=None):
+    return _error_page(request, "403", 403)
+
+
+def page_not_found(request, exception=None):
+    return _error_page(request, "404", 404)
+
+
+@requires_csrf_token
+def csrf_failure(request, reason=""):
+    return _error_page(request, "403_csrf", 403)
+
+
+def server_error(request):
+    """The 500 page reads nothing from the database (it may be what failed)
+    and runs no context processors: a template with no variables."""
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -7,6 +7,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onechamber.settings")
 application = get_wsgi_application()
 
-from onechamber.security import require_strong_secret_key  # noqa: E402
+from onechamber.security import require_production_settings  # noqa: E402
 
-require_strong_secret_key()
+require_production_settings()

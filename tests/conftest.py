@@ -72,6 +72,17 @@ def _plain_static_storage(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The cache is keyed on primary keys and version numbers, which a rolled
+    # back test hands out again to the next: no test may read another's.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @contextlib.contextmanager
 def rolled_back_module_data(request, django_db_blocker, load):
     """Run `load` once, in a transaction rolled back when the module ends.

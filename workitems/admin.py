@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
-from meetings.models import headquarters_of
+from meetings.models import Meeting, Organization, headquarters_of
 from meetings.reports import user_organization
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_actions import apply_each
 from onechamber.admin_safety import SafeChangeListMixin
 from onechamber.roles import is_department, is_secretariat
 from workitems import resources, services
+from workitems import scope as department_scope
 from workitems.models import (
     Agreement,
     FiscalYearPlan,
@@ -37,22 +38,6 @@ from workitems.models import (
     WorkItem,
 )
 
-# How each model reaches its item, for the department limits.
-ITEM_PATHS = {
-    WorkItem: "",
-    ItemYear: "item",
-    Measure: "item",
-    Session: "measure__item",
-    ResultTable: "item_year__item",
-    ResultRow: "table__item_year__item",
-    Highlight: "item_year__item",
-    Milestone: "highlight__item_year__item",
-    Indicator: "item_year__item",
-    Agreement: "item",
-    Proposal: "item_year__item",
-    ItemProposer: "item",
-    ItemDepartment: "item",
-}
 # Related fields whose choices a department account is limited to its own.
 SCOPED_FIELDS = {
     "item": WorkItem,
@@ -64,22 +49,14 @@ SCOPED_FIELDS = {
 }
 
 
-def own_items(request):
-    """The items the account may change: all for the secretariat."""
-    if is_secretariat(request.user):
-        return WorkItem.objects.all()
-    if is_department(request.user):
-        return WorkItem.objects.for_department(user_organization(request.user))
-    return WorkItem.objects.none()
-
-
 def scope(queryset, request):
-    """`queryset` limited to rows of the account's own items."""
+    """`queryset` limited to the records the account keeps: all of them for
+    the secretariat, its department's for a department account (workitems.scope)."""
     if is_secretariat(request.user):
         return queryset
-    item_path = ITEM_PATHS[queryset.model]
-    lookup = f"{item_path}__in" if item_path else "pk__in"
-    return queryset.filter(**{lookup: own_items(request).values("pk")})
+    if is_department(request.user):
+        return department_scope.filter_for(queryset, user_organization(request.user))
+    return queryset.none()
 
 
 def in_scope(obj, request) -> bool:
@@ -105,10 +82,36 @@ class DepartmentScopedMixin:
             request.user
         )
 
+    def get_autocomplete_fields(self, request):
+        fields = super().get_autocomplete_fields(request)
+        if is_secretariat(request.user):
+            return fields
+        # Organisations and meetings are the secretariat's to list: a
+        # department account picks from a plain list of the few it may use.
+        return [
+            name
+            for name in fields
+            if self.model._meta.get_field(name).related_model
+            not in (Organization, Meeting)
+        ]
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         model = SCOPED_FIELDS.get(db_field.name)
         if model is not None and db_field.related_model is model:
-            kwargs["queryset"] = scope(model._default_manager.all(), request)
+            # Narrow the choices an admin set already (the inline's parent
+            # measures of its own item), never widen them.
+            choices = kwargs.get("queryset", model._default_manager.all())
+            kwargs["queryset"] = scope(choices, request)
+        elif (
+            db_field.name == "department"
+            and db_field.related_model is Organization
+            and not is_secretariat(request.user)
+        ):
+            kwargs["queryset"] = Organization.objects.filter(
+                pk__in=department_scope.own_organizations(
+                    user_organization(request.user)
+                )
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -118,13 +121,24 @@ class ScopedModelAdmin(
     def save_model(self, request, obj, form, change):
         # The form's choices are limited already; this catches a forged post
         # that reached here some other way.
-        if not is_secretariat(request.user):
-            item = obj
-            for part in filter(None, ITEM_PATHS[type(obj)].split("__")):
-                item = getattr(item, part)
-            if not own_items(request).filter(pk=item.pk).exists():
-                raise PermissionDenied
+        if not is_secretariat(request.user) and not department_scope.owns(
+            obj, user_organization(request.user)
+        ):
+            raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if is_secretariat(request.user):
+            return super().save_formset(request, form, formset, change)
+        # Every row a department account adds or changes must stay its own
+        # (the choices are limited already; this catches a forged post).
+        org = user_organization(request.user)
+        instances = formset.save(commit=False)
+        if not all(department_scope.owns(obj, org) for obj in instances):
+            raise PermissionDenied
+        for obj in instances:
+            obj.save()
+        formset.save_m2m()
 
 
 class ItemProposerInline(HeadquartersScopedAdmin, admin.TabularInline):
@@ -230,8 +244,15 @@ class WorkItemAdmin(ScopedModelAdmin):
             "targets_all",
             "targets",
             "proposers_note",
-            "reported_at",
         ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_secretariat(request.user):
+            return fieldsets
+        # Which meetings an item was reported at includes meetings not yet
+        # published; the portal's item page shows the published ones.
+        return [(name, opts) for name, opts in fieldsets if name != _("報告")]
 
     def has_add_permission(self, request):
         return is_secretariat(request.user) and super().has_add_permission(request)

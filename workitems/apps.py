@@ -21,4 +21,5 @@ class WorkitemsConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from workitems import sections  # noqa: F401 - registers the section kinds
+        # Register the section kinds and the checklist parts.
+        from workitems import checklist, sections  # noqa: F401

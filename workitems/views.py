@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from meetings.models import Meeting, Organization, UserProfile, headquarters_of
 from onechamber import jdates
@@ -249,8 +249,12 @@ def schedule(request):
     return render(request, "workitems/schedule.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reset_calendar_token(request):
+    """Asks first (GET), then makes the new URL (POST): the old one stops
+    working in every calendar it was registered in."""
+    if request.method == "GET":
+        return render(request, "workitems/reset_calendar_token.html")
     services.reset_calendar_token(user=request.user)
     messages.success(
         request,

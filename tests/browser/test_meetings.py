@@ -67,9 +67,10 @@ def run_admin_action(
     )
     row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option(label=action)
-    # Publishing builds 第1版 inside the test server's request: give it time.
+    # Publishing builds 第1版 inside the test server's request: give it time
+    # (the click itself does not wait; the navigation has its own limit).
     with page.expect_navigation(timeout=120_000):
-        page.get_by_role("button", name="実行").click()
+        page.get_by_role("button", name="実行").click(no_wait_after=True)
 
 
 def test_viewer_logs_in_and_reads_the_seed_meeting(
@@ -172,9 +173,15 @@ def test_secretariat_copies_and_publishes_the_next_meeting_then_a_viewer_sees_it
     run_admin_action(
         admin,
         meeting_name=new.name,
-        action="選んだ会議を公開",
+        action="選んだ会議を公開…",
         row_text="令和4年5月19日（木）（計画中の第1回（令和4年5月中旬）に反映）",
     )
+    # It asks first, with what viewers will see.
+    expect(admin.locator("#content-main")).to_contain_text(
+        "全市町村の閲覧アカウントのポータルに表示されます"
+    )
+    with admin.expect_navigation(timeout=120_000):
+        admin.get_by_role("button", name="公開する").click(no_wait_after=True)
     expect(admin.locator("ul.messagelist li.success")).to_have_text(
         "1件の会議を公開し、第1版の作成を始めました。"
     )
@@ -252,7 +259,7 @@ def test_secretariat_sees_what_changed_issues_a_replacement_and_a_viewer_gets_it
     # The test server builds the edition inside the request (the immediate
     # task backend): a cold packet, which a loaded machine takes a while for.
     with admin.expect_navigation(timeout=120_000):
-        admin.get_by_role("button", name="第1版を配付する").click()
+        admin.get_by_role("button", name="第1版を配付する").click(no_wait_after=True)
     admin.wait_for_url(f"**/admin/meetings/meeting/{seed.pk}/change/")
     expect(admin.locator("ul.messagelist li.success")).to_contain_text("第1版")
     first = Edition.objects.get(meeting=seed, number=1)
@@ -278,7 +285,7 @@ def test_secretariat_sees_what_changed_issues_a_replacement_and_a_viewer_gets_it
     expect(admin.get_by_test_id("changes")).to_contain_text("資料1")
     admin.get_by_label("差し替えの内容").fill("資料1 被害防止対策会議の回数を訂正")
     with admin.expect_navigation(timeout=120_000):
-        admin.get_by_role("button", name="差し替えを配付する").click()
+        admin.get_by_role("button", name="差し替えを配付する").click(no_wait_after=True)
     admin.wait_for_url(f"**/admin/meetings/meeting/{seed.pk}/change/")
     second = Edition.objects.get(meeting=seed, number=2)
     assert second.state == "ready"

@@ -72,7 +72,16 @@ def test_publish_action_makes_the_meeting_visible_to_viewers(
     client.force_login(viewer_user)
     assert client.get(meeting.get_absolute_url()).status_code == 404
     client.force_login(secretariat_user)
-    _action(client, "publish", meeting)
+    factories.make_material(meeting=meeting, title="報告事項")
+    # The action asks first, showing what viewers will see; nothing changes yet.
+    confirm = _action(client, "publish", meeting)
+    assert confirm.status_code == 200
+    body = confirm.content.decode()
+    assert "全市町村の閲覧アカウントのポータルに表示されます" in body
+    assert "資料1　報告事項" in body and "準備チェックリスト" in body
+    meeting.refresh_from_db()
+    assert not meeting.published
+    _action(client, "publish", meeting, apply="1")
     client.force_login(viewer_user)
     assert client.get(meeting.get_absolute_url()).status_code == 200
 

@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
-from onechamber.security import is_weak_secret_key, require_strong_secret_key
+from onechamber.security import is_weak_secret_key, require_production_settings
 from tests import factories
 
 PASSWORD = "pw-for-tests-1"
@@ -257,14 +257,22 @@ def test_production_start_refuses_a_weak_key(settings):
     settings.SECRET_KEY = "change-me-to-a-long-random-string"
 
     with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY is too weak"):
-        require_strong_secret_key()
+        require_production_settings()
 
 
-def test_debug_start_takes_any_key(settings):
+def test_production_start_refuses_debug(settings):
     settings.DEBUG = True
-    settings.SECRET_KEY = "x"
+    settings.SECRET_KEY = "x" * 60 + "abcdefgh"
 
-    require_strong_secret_key()
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_DEBUG is on"):
+        require_production_settings()
+
+
+def test_production_start_takes_a_strong_key(settings):
+    settings.DEBUG = False
+    settings.SECRET_KEY = "Jq3v9Xk2Lm8Rt5Wz1Np7Ys4Hb6Dc0Fg2Ke8Mu5Qa1Vw3Tx9Zr7Lo"
+
+    require_production_settings()
 
 
 def _production_env(**extra) -> dict[str, str]:
@@ -295,6 +303,23 @@ def test_wsgi_application_does_not_start_with_a_weak_key():
     assert "ImproperlyConfigured: DJANGO_SECRET_KEY is too weak" in result.stderr
 
 
+def test_wsgi_application_does_not_start_with_debug_on():
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import onechamber.wsgi"],
+        cwd=ROOT,
+        env=_production_env(
+            DJANGO_DEBUG="true",
+            DJANGO_SECRET_KEY="Jq3v9Xk2Lm8Rt5Wz1Np7Ys4Hb6Dc0Fg2Ke8Mu5Qa1Vw3Tx9Zr7Lo",
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: DJANGO_DEBUG is on" in result.stderr
+
+
 def test_deploy_check_passes_with_production_settings():
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -307,3 +332,34 @@ def test_deploy_check_passes_with_production_settings():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_development_server_still_starts_with_debug_on():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup();"
+            "from django.core.servers.basehttp import get_internal_wsgi_application;"
+            "print(callable(get_internal_wsgi_application()))",
+        ],
+        cwd=ROOT,
+        env=_production_env(
+            DJANGO_DEBUG="true",
+            DJANGO_SECRET_KEY="x",
+            DJANGO_SETTINGS_MODULE="onechamber.settings",
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_the_admin_speaks_japanese_to_an_english_browser(client, secretariat_user):
+    client.force_login(secretariat_user)
+    body = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "ホーム" in body or "サイト管理" in body or "追加" in body
+    assert ">Add<" not in body

@@ -323,8 +323,9 @@ def test_session_form_explains_a_date_and_a_month_together(
 
 
 def test_department_changes_a_session_of_its_own_measure(client, seed, department_user):
+    # 防災's measure ② (被災地支援) is 厚生部's.
     session = Session.objects.get(
-        measure__item__name="防災・危機管理体制の連携・強化", date="2022-02-04"
+        measure__item__name="防災・危機管理体制の連携・強化", date="2022-01-17"
     )
     client.force_login(department_user)
     response = client.post(
@@ -334,11 +335,37 @@ def test_department_changes_a_session_of_its_own_measure(client, seed, departmen
             "fiscal_year": 2021,
             "order": session.order,
             "kind": "wg",
-            "date": "2022-02-04",
+            "date": "2022-01-17",
             "approx_part": 0,
             "note": "開催済",
         },
     )
     assert response.status_code == 302
     session.refresh_from_db()
-    assert (session.planned, session.note) == (False, "開催済")
+    assert session.note == "開催済"
+
+
+def test_department_cannot_change_a_session_of_another_departments_measure(
+    client, seed, department_user
+):
+    """厚生部 is one of 防災's four departments, but 除排雪 is 土木部's measure:
+    its session 「4/28 道路除雪担当者会議」 is not 厚生部's to change."""
+    session = Session.objects.filter(name__contains="道路除雪担当者会議").first()
+    client.force_login(department_user)
+    assert client.get(_url(Session, "change", session.pk)).status_code != 200
+    client.post(
+        _url(Session, "change", session.pk),
+        {
+            "measure": session.measure_id,
+            "fiscal_year": session.fiscal_year,
+            "order": session.order,
+            "kind": session.kind,
+            "date": session.date.isoformat(),
+            "approx_part": 0,
+            "note": "厚生部が書き換え",
+        },
+    )
+    session.refresh_from_db()
+    assert session.note != "厚生部が書き換え"
+    listing = client.get(_url(Session, "changelist")).content.decode()
+    assert "道路除雪担当者会議" not in listing

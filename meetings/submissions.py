@@ -1,0 +1,146 @@
+"""提出: departments submit the materials the secretariat asks of them.
+
+The secretariat sets a material's 提出部局 and 提出期限: that asks the
+department (未提出). The department uploads its PDF (or, for a material made
+from the portal's data, enters that data) and submits (提出済). The secretariat
+sends it back with a comment (差し戻し), and the department submits again, or
+approves it (承認済). Every step is a `Submission` row: who, when, what they
+said and which file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from meetings.models import Material, Organization, Submission, own_organization_ids
+
+State = Submission.State
+Step = Submission.Step
+OPEN = (State.REQUESTED, State.RETURNED)
+
+
+def _name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _record(material: Material, step: str, by, comment: str = "") -> Submission:
+    return Submission.objects.create(
+        material=material,
+        step=step,
+        by=by,
+        by_name=_name(by),
+        comment=comment,
+        file_name=material.file.name if material.file else "",
+    )
+
+
+def request_if_due(material: Material, by) -> Submission | None:
+    """Ask the material's department for it when the secretariat has just set
+    both 提出部局 and 提出期限 (a material asked already stays where it is)."""
+    if material.department_id is None or material.deadline is None:
+        return None
+    if material.submission != State.NONE:
+        return None
+    Material.objects.filter(pk=material.pk).update(submission=State.REQUESTED)
+    material.submission = State.REQUESTED
+    return _record(material, Step.REQUESTED, by)
+
+
+def asked_of(org: Organization | None) -> QuerySet:
+    """The materials asked of department `org` (or of an organisation below
+    it), soonest deadline first."""
+    return (
+        Material.objects.filter(department__in=own_organization_ids(org))
+        .exclude(submission=State.NONE)
+        .select_related("meeting", "department")
+        .order_by("deadline", "meeting", "series", "order")
+    )
+
+
+def may_submit(user, material: Material) -> bool:
+    from meetings.reports import user_organization
+
+    return (
+        user.has_perm("meetings.submit_material")
+        and material.department_id in own_organization_ids(user_organization(user))
+        and material.submission != State.NONE
+    )
+
+
+@transaction.atomic
+def submit(*, material: Material, by, file=None, comment: str = "") -> Submission:
+    """The department hands the material in, with its PDF when it uploads one."""
+    material = Material.objects.select_for_update().get(pk=material.pk)
+    if not may_submit(by, material):
+        raise PermissionDenied
+    if material.submission not in OPEN:
+        raise ValidationError(
+            _("この資料は%(state)sです。差し戻されたときに提出し直せます。")
+            % {"state": material.get_submission_display()},
+            code="not_open",
+        )
+    if file is not None:
+        material.file = file
+        material.content = Material.Content.PDF
+    elif material.content == Material.Content.PDF and not material.file:
+        raise ValidationError(_("PDFファイルを選んでください。"), code="file_required")
+    material.submission = State.SUBMITTED
+    material.full_clean(exclude=["meeting"])
+    material.save()
+    return _record(material, Step.SUBMITTED, by, comment)
+
+
+@transaction.atomic
+def send_back(*, material: Material, by, comment: str) -> Submission:
+    """The secretariat returns a submitted material, saying what to change."""
+    material = Material.objects.select_for_update().get(pk=material.pk)
+    if not comment.strip():
+        raise ValidationError(
+            _("差し戻す理由（直してほしいこと）を入力してください。"),
+            code="comment_required",
+        )
+    if material.submission != State.SUBMITTED:
+        raise ValidationError(
+            _("差し戻せるのは提出済の資料だけです（今は%(state)s）。")
+            % {"state": material.get_submission_display()},
+            code="not_submitted",
+        )
+    material.submission = State.RETURNED
+    material.save(update_fields=["submission", "updated_at"])
+    return _record(material, Step.RETURNED, by, comment.strip())
+
+
+@transaction.atomic
+def approve(*, material: Material, by, comment: str = "") -> Submission:
+    material = Material.objects.select_for_update().get(pk=material.pk)
+    if material.submission != State.SUBMITTED:
+        raise ValidationError(
+            _("承認できるのは提出済の資料だけです（今は%(state)s）。")
+            % {"state": material.get_submission_display()},
+            code="not_submitted",
+        )
+    material.submission = State.APPROVED
+    material.save(update_fields=["submission", "updated_at"])
+    return _record(material, Step.APPROVED, by, comment.strip())
+
+
+def overdue(materials: QuerySet, today: dt.date) -> QuerySet:
+    """Materials past their deadline and not yet handed in (or handed back)."""
+    return materials.filter(deadline__lt=today, submission__in=OPEN)
+
+
+def waiting(headquarters) -> QuerySet:
+    """Every material of a headquarters that is asked for and not approved."""
+    return (
+        Material.objects.for_headquarters(headquarters)
+        .filter(Q(submission__in=OPEN) | Q(submission=State.SUBMITTED))
+        .select_related("meeting", "department")
+        .order_by("deadline", "meeting", "series", "order")
+    )

@@ -1,0 +1,22 @@
+"""Model fields every app uses: the fiscal year (年度)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class FiscalYearField(models.PositiveSmallIntegerField):
+    """A fiscal year, stored as the year it starts in (令和4年度 is 2022), and
+    typed in forms as 令和4年度, R4 or 2022 within the portal's years.
+
+    Only the form differs from a PositiveSmallIntegerField: migrations see one
+    (no schema change, and no migration for switching a field to this)."""
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.PositiveSmallIntegerField", args, kwargs
+
+    def formfield(self, **kwargs):
+        from onechamber.forms import FiscalYearField as FiscalYearFormField
+
+        return super().formfield(**{"form_class": FiscalYearFormField, **kwargs})
