@@ -14,7 +14,7 @@ from django.core.exceptions import FieldDoesNotExist
 
 from meetings.models import headquarters_of
 from onechamber.admin_navigation import ReturnToOriginMixin
-from onechamber.admin_safety import SafeAutocompleteAdminMixin
+from onechamber.admin_safety import SafeAutocompleteAdminMixin, SafeExportMixin
 from onechamber.tenancy import headquarters_path
 
 
@@ -73,7 +73,9 @@ def _scoped_filter(model, entry):
     return None
 
 
-class HeadquartersScopedAdmin(SafeAutocompleteAdminMixin, ReturnToOriginMixin):
+class HeadquartersScopedAdmin(
+    SafeAutocompleteAdminMixin, SafeExportMixin, ReturnToOriginMixin
+):
     """Limit a model admin or inline to the request user's headquarters.
 
     An account that belongs to no headquarters adds and imports nothing (there

@@ -371,3 +371,34 @@ def test_the_api_asked_with_the_wrong_method_answers_in_its_error_shape(secretar
     response = _client_as(secretariat).post("/api/vaccination/eligibility/")
     assert response.status_code == 405
     assert "このページはPOSTでは開けません" in response.json()["errors"]["__all__"][0]
+
+
+def test_admin_refuses_a_milestone_month_of_year_one(secretariat):
+    from workitems.models import Highlight, Milestone
+
+    item_year = factories.make_item_year(item=factories.make_item())
+    highlight = Highlight.objects.create(item_year=item_year, title="成果")
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/workitems/milestone/add/",
+        {"highlight": highlight.pk, "month": "0001-01-01", "text": "経過"},
+    )
+    assert response.status_code == 200
+    assert "1900年から2099年までの日付を入力してください。" in response.content.decode()
+    assert not Milestone.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/meetings/person/export/?input_format=1",
+        "/admin/meetings/attendance/export/?%E6%98%8E%E6%B2%BB=1",
+        "/admin/workitems/session/export/?resource=x",
+    ],
+)
+def test_export_with_a_parameter_no_filter_knows_goes_back_with_a_message(
+    secretariat, url
+):
+    response = _client_as(secretariat).get(url, follow=True)
+    assert response.status_code == 200
+    assert "絞り込みの条件が正しくありません。" in response.content.decode()
