@@ -14,7 +14,11 @@ from django.core.exceptions import FieldDoesNotExist
 
 from meetings.models import headquarters_of
 from onechamber.admin_navigation import ReturnToOriginMixin
-from onechamber.admin_safety import SafeAutocompleteAdminMixin, SafeExportMixin
+from onechamber.admin_safety import (
+    SafeAutocompleteAdminMixin,
+    SafeExportMixin,
+    SafeInlineAdminMixin,
+)
 from onechamber.tenancy import headquarters_path
 
 
@@ -74,7 +78,10 @@ def _scoped_filter(model, entry):
 
 
 class HeadquartersScopedAdmin(
-    SafeAutocompleteAdminMixin, SafeExportMixin, ReturnToOriginMixin
+    SafeAutocompleteAdminMixin,
+    SafeExportMixin,
+    SafeInlineAdminMixin,
+    ReturnToOriginMixin,
 ):
     """Limit a model admin or inline to the request user's headquarters.
 

@@ -104,3 +104,31 @@ class SafeExportMixin:
             )
             opts = self.model._meta
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+
+class PostedRowsFormSetMixin:
+    """An inline formset whose new rows name a saved row's id: the management
+    form's INITIAL_FORMS was lowered (a tampered or stale page), so saved rows
+    would be saved again as new ones, past the unique constraints the forms
+    check one by one (a server error on PostgreSQL)."""
+
+    def clean(self):
+        super().clean()
+        pk_name = self.model._meta.pk.name
+        for form in self.extra_forms:
+            if getattr(form, "cleaned_data", {}).get(pk_name) is not None:
+                raise ValidationError(
+                    _(
+                        "送信された行の数が合いません。"
+                        "ページを開き直してから、もう一度保存してください。"
+                    ),
+                    code="tampered_initial_forms",
+                )
+
+
+class SafeInlineAdminMixin:
+    """For every inline: see PostedRowsFormSetMixin."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (PostedRowsFormSetMixin, formset), {})

@@ -402,3 +402,23 @@ def test_export_with_a_parameter_no_filter_knows_goes_back_with_a_message(
     response = _client_as(secretariat).get(url, follow=True)
     assert response.status_code == 200
     assert "絞り込みの条件が正しくありません。" in response.content.decode()
+
+
+@pytest.mark.parametrize("initial_forms", ["0", "1"])
+def test_inline_rows_posted_again_as_new_are_refused(secretariat, initial_forms):
+    from tests.onechamber import fuzzkit
+    from vaccination.models import VenueDate
+
+    first = factories.make_venue_date(date=dt.date(2022, 2, 11))
+    factories.make_venue_date(date=dt.date(2022, 2, 12))
+    client = _client_as(secretariat)
+    url = f"/admin/vaccination/venueplan/{first.plan_id}/change/"
+    base, names = fuzzkit.form_fields(client.get(url).content.decode())
+    # A lowered INITIAL_FORMS makes saved rows look new, ids and all.
+    data = fuzzkit.mutate(base, names, {"dates-INITIAL_FORMS": initial_forms})
+    response = client.post(
+        url, fuzzkit.encode(data), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert "送信された行の数が合いません。" in response.content.decode()
+    assert VenueDate.objects.count() == 2
