@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -833,3 +834,13 @@ class PortalUserAdmin(UserAdmin):
     @admin.display(description=_("役割"))
     def role(self, obj) -> str:
         return "、".join(g.name for g in obj.groups.all())
+
+
+# django-axes' lists of login attempts have a date hierarchy too.
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    _axes_admin = type(admin.site.get_model_admin(_model))
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model,
+        type(_axes_admin.__name__, (SafeChangeListMixin, _axes_admin), {}),
+    )

@@ -128,6 +128,17 @@ def test_huge_date_hierarchy_year_redirects_with_error_flag(secretariat, url):
     assert response["Location"].endswith("?e=1")
 
 
+@pytest.mark.parametrize("model", ["accessattempt", "accesslog", "accessfailurelog"])
+def test_huge_login_attempt_year_redirects_with_error_flag(model):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser(username="root", password="x")
+    url = f"/admin/axes/{model}/?attempt_time__year=99999999999999999999"
+    response = _client_as(root).get(url)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
 @FUZZ
 @given(
     year=st.integers() | st.text(),
