@@ -3,6 +3,7 @@
 autocomplete widgets that show a bad posted value as unselected, instead of a
 server error."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -45,16 +46,40 @@ class SafeAutocompleteMixin:
         remote = self.field.remote_field
         opts = remote.model._meta
         target = opts.get_field(getattr(remote, "field_name", opts.pk.name))
-        try:
-            key = target.to_python(value)
-        except ValidationError:
-            return False
-        if isinstance(key, int):
-            low, high = connections[self.db or "default"].ops.integer_field_range(
-                target.get_internal_type()
-            )
-            return (low is None or low <= key) and (high is None or key <= high)
-        return True
+        return _is_key(target, value, self.db)
+
+
+def _is_key(target, value, using) -> bool:
+    """Whether `value` can be a value of the key field `target`: a number the
+    column holds, not ``abc`` nor 99999999999999999999."""
+    try:
+        key = target.to_python(value)
+    except ValidationError:
+        return False
+    if isinstance(key, int):
+        low, high = connections[using or "default"].ops.integer_field_range(
+            target.get_internal_type()
+        )
+        return (low is None or low <= key) and (high is None or key <= high)
+    return True
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A many-to-many choice whose posted key the column cannot hold
+    (99999999999999999999) is an invalid choice like ``abc``, not a database
+    error (Django catches only what int() refuses)."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for pk in value:
+            if not _is_key(target, pk, self.queryset.db):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class SafeAutocompleteSelect(SafeAutocompleteMixin, AutocompleteSelect):
@@ -79,6 +104,7 @@ class SafeAutocompleteAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
             request
         ):

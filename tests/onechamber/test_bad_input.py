@@ -433,3 +433,21 @@ def test_inline_rows_posted_again_as_new_are_refused(secretariat, initial_forms)
     assert response.status_code == 200
     assert "送信された行の数が合いません。" in response.content.decode()
     assert VenueDate.objects.count() == 2
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "abc"])
+def test_many_to_many_choice_past_the_column_is_an_invalid_choice(secretariat, value):
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/vaccination/venueplan/add/",
+        {
+            "title": "日程",
+            "opening_date": "2022-02-11",
+            "order": 0,
+            "target_groups": value,
+            "dates-TOTAL_FORMS": 0,
+            "dates-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
