@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -571,6 +572,8 @@ class AttendanceAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAd
 @admin.register(Material)
 class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     form = MaterialForm
+    # The meeting inline gives MaterialForm its meeting; here it is chosen.
+    fields = ["meeting", *MaterialForm.Meta.fields]
     list_display = [
         "title",
         "meeting",
@@ -843,3 +846,13 @@ class PortalUserAdmin(
     @admin.display(description=_("役割"))
     def role(self, obj) -> str:
         return "、".join(g.name for g in obj.groups.all())
+
+
+# django-axes' lists of login attempts have a date hierarchy too.
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    _axes_admin = type(admin.site.get_model_admin(_model))
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model,
+        type(_axes_admin.__name__, (SafeChangeListMixin, _axes_admin), {}),
+    )

@@ -8,7 +8,6 @@ import simple_history
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -22,6 +21,7 @@ from onechamber import jdates
 from onechamber.codes import is_valid_code
 from onechamber.models import ApproximateDate
 from onechamber.tenancy import ScopedQuerySet
+from onechamber.validators import is_portal_year, validate_fiscal_year
 
 
 def validate_local_government_code(value: str) -> None:
@@ -373,10 +373,7 @@ class Meeting(ApproximateDate, HeadquartersRecord):
 
     fiscal_year = models.PositiveSmallIntegerField(
         _("年度"),
-        validators=[
-            MinValueValidator(settings.ONECHAMBER_MIN_YEAR),
-            MaxValueValidator(settings.ONECHAMBER_MAX_YEAR),
-        ],
+        validators=[validate_fiscal_year],
         help_text=_("西暦で、年度の始まる年（令和3年度は 2021）。"),
     )
     number = models.PositiveSmallIntegerField(
@@ -509,7 +506,12 @@ class Meeting(ApproximateDate, HeadquartersRecord):
         super().clean()
         errors = {}
         when = self.date or self.approx_month
-        if when and self.fiscal_year and jdates.fiscal_year(when) != self.fiscal_year:
+        # A year outside the portal's is the field's error, not this one's.
+        if (
+            when
+            and is_portal_year(self.fiscal_year)
+            and jdates.fiscal_year(when) != self.fiscal_year
+        ):
             errors["fiscal_year"] = ValidationError(
                 _("開催日（%(date)s）は%(fy)sに含まれません。"),
                 code="fiscal_year_mismatch",

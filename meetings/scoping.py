@@ -16,7 +16,12 @@ from django.core.exceptions import FieldDoesNotExist
 
 from meetings.models import headquarters_of
 from onechamber.admin_navigation import ReturnToOriginMixin
-from onechamber.admin_safety import HiddenObjectNotFoundMixin
+from onechamber.admin_safety import (
+    HiddenObjectNotFoundMixin,
+    SafeAutocompleteAdminMixin,
+    SafeExportMixin,
+    SafeInlineAdminMixin,
+)
 from onechamber.concurrency import VersionCheckedAdmin
 from onechamber.tenancy import headquarters_path
 
@@ -77,7 +82,12 @@ def _scoped_filter(model, entry):
 
 
 class HeadquartersScopedAdmin(
-    HiddenObjectNotFoundMixin, ReturnToOriginMixin, VersionCheckedAdmin
+    HiddenObjectNotFoundMixin,
+    SafeAutocompleteAdminMixin,
+    SafeExportMixin,
+    SafeInlineAdminMixin,
+    ReturnToOriginMixin,
+    VersionCheckedAdmin,
 ):
     """Limit a model admin or inline to the request user's headquarters; a
     record outside it is 404 on its pages (HiddenObjectNotFoundMixin).

@@ -6,6 +6,7 @@ Plain functions on plain values; the template filters in
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -250,11 +251,17 @@ class When:
         if start is None:
             return None
         if self.date:
-            return start, start + dt.timedelta(days=1)
+            return start, _day_after(start)
         if self.part in PART_LAST_DAY:
             return start, start.replace(day=PART_LAST_DAY[self.part] + 1)
-        next_month = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return start, next_month
+        days = calendar.monthrange(start.year, start.month)[1]
+        return start, _day_after(start.replace(day=days))
+
+
+def _day_after(day: dt.date) -> dt.date:
+    """The next day; 9999-12-31 itself, as Python holds no later day (a span
+    of December 9999 then ends a day early rather than with a server error)."""
+    return day if day == dt.date.max else day + dt.timedelta(days=1)
 
 
 def month_label(month: dt.date, *, onward: bool = False) -> str:

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -58,6 +58,37 @@ class RejectNulMiddleware:
                 message, content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+class MethodNotAllowedMessageMiddleware:
+    """A 405 (a form posted to a page that only shows, a link to one that
+    only takes forms) says so: Django's answer has no body at all."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content:
+            return response
+        message = _(
+            "このページは%(method)sでは開けません（使える方法：%(allowed)s）。"
+        ) % {
+            "method": request.method,
+            "allowed": response.get("Allow", ""),
+        }
+        if _wants_json(request):
+            answer = JsonResponse(
+                {"errors": {"__all__": [message]}},
+                status=405,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        else:
+            answer = HttpResponseNotAllowed(
+                [], message, content_type="text/plain; charset=utf-8"
+            )
+        answer["Allow"] = response.get("Allow", "")
+        return answer
 
 
 def _wants_json(request) -> bool:

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "onechamber.middleware.NeverCacheMiddleware",
     "onechamber.middleware.RejectNulMiddleware",
+    "onechamber.middleware.MethodNotAllowedMessageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

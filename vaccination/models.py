@@ -280,10 +280,13 @@ class IntervalRule(models.Model):
         ):
             return None
         params = {"other": str(other), "notice": str(other.notice)}
+        # Rules added with their notice have no notice_id yet; a rule posted
+        # without a notice has neither (its form says so).
+        notice = _cached_notice(self)
         same_notice = (
             other.notice_id == self.notice_id
             if other.notice_id and self.notice_id
-            else other.notice is self.notice
+            else notice is not None and _cached_notice(other) is notice
         )
         if other.kind == self.kind and other.interval_months == self.interval_months:
             return ValidationError(
@@ -325,6 +328,13 @@ class IntervalRule(models.Model):
                 },
             )
         return None
+
+
+def _cached_notice(rule: IntervalRule) -> Notice | None:
+    """The notice `rule` holds, saved or not, or None if it has none."""
+    if rule.notice_id:
+        return rule.notice
+    return IntervalRule.notice.field.get_cached_value(rule, default=None)
 
 
 class MunicipalRuleDate(models.Model):

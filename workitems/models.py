@@ -16,6 +16,7 @@ from meetings.models import HeadquartersRecord, Meeting, Organization
 from onechamber import jdates
 from onechamber.models import ApproximateDate
 from onechamber.tenancy import ScopedQuerySet
+from onechamber.validators import is_portal_year, validate_fiscal_year
 
 
 def lines(text: str) -> list[str]:
@@ -272,7 +273,9 @@ class ItemYear(models.Model):
         related_name="years",
     )
     fiscal_year = models.PositiveSmallIntegerField(
-        _("年度"), help_text=_("西暦で、年度の始まる年（令和3年度は 2021）。")
+        _("年度"),
+        validators=[validate_fiscal_year],
+        help_text=_("西暦で、年度の始まる年（令和3年度は 2021）。"),
     )
     status = models.CharField(_("状態"), max_length=20, choices=Status.choices)
     followup = models.CharField(
@@ -499,6 +502,7 @@ class Session(ApproximateDate):
     )
     fiscal_year = models.PositiveSmallIntegerField(
         _("年度"),
+        validators=[validate_fiscal_year],
         help_text=_(
             "どの年度の連携推進項目として開いたか。年度の始まる前の1～3月の準備会合も含む。"
         ),
@@ -582,8 +586,8 @@ class Session(ApproximateDate):
         super().clean()
         errors = {}
         when = self.date or self.approx_month
-        # A year Python's dates do not reach is the field's error, not this one's.
-        if when and self.fiscal_year and dt.MINYEAR <= self.fiscal_year < dt.MAXYEAR:
+        # A year outside the portal's is the field's error, not this one's.
+        if when and is_portal_year(self.fiscal_year):
             first = dt.date(self.fiscal_year, 1, 1)
             last = dt.date(self.fiscal_year + 1, 3, 31)
             if not first <= when <= last:
@@ -953,7 +957,9 @@ class Proposal(models.Model):
 class FiscalYearPlan(HeadquartersRecord):
     """What the headquarters takes up in a fiscal year (資料2)."""
 
-    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[validate_fiscal_year]
+    )
     draft = models.BooleanField(
         _("案"), default=True, help_text=_("「（案）」と表示。")
     )

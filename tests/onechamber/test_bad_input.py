@@ -128,6 +128,17 @@ def test_huge_date_hierarchy_year_redirects_with_error_flag(secretariat, url):
     assert response["Location"].endswith("?e=1")
 
 
+@pytest.mark.parametrize("model", ["accessattempt", "accesslog", "accessfailurelog"])
+def test_huge_login_attempt_year_redirects_with_error_flag(model):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser(username="root", password="x")
+    url = f"/admin/axes/{model}/?attempt_time__year=99999999999999999999"
+    response = _client_as(root).get(url)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
 @FUZZ
 @given(
     year=st.integers() | st.text(),
@@ -231,3 +242,212 @@ def test_admin_refuses_a_last_login_of_year_one(secretariat):
     response = client.post(url, data)
     assert response.status_code == 200
     assert "1900年から2099年までの年を入力してください。" in response.content.decode()
+
+
+# 5. Causes the admin fuzz tests (test_fuzz_forms.py) found
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "-1", "1.5"])
+def test_autocomplete_field_with_a_value_no_key_can_be_shows_an_error(
+    secretariat, value
+):
+    meeting = factories.make_meeting(headquarters=factories.default_headquarters())
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/meetings/attendance/add/",
+        {"meeting": meeting.pk, "position": value, "group": "municipal"},
+    )
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    assert not meeting.attendances.exists()
+
+
+def test_material_added_on_its_own_page_names_its_meeting(secretariat):
+    meeting = factories.make_meeting(headquarters=factories.default_headquarters())
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/meetings/material/add/",
+        {
+            "meeting": meeting.pk,
+            "series": "main",
+            "order": 1,
+            "title": "資料",
+            "content": "text",
+            "text": "本文",
+        },
+    )
+    assert response.status_code == 302
+    assert meeting.materials.get().title == "資料"
+
+
+def test_material_added_without_a_meeting_is_refused(secretariat):
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/meetings/material/add/",
+        {"series": "main", "order": 1, "title": "資料", "content": "text"},
+    )
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+
+
+def test_span_of_december_9999_ends_on_the_last_day_python_holds():
+    assert jdates.When(month=dt.date(9999, 12, 1)).span == (
+        dt.date(9999, 12, 1),
+        dt.date(9999, 12, 31),
+    )
+    assert jdates.When(date=dt.date(9999, 12, 31)).span == (
+        dt.date(9999, 12, 31),
+        dt.date(9999, 12, 31),
+    )
+    assert jdates.When(month=dt.date(2021, 12, 1)).span == (
+        dt.date(2021, 12, 1),
+        dt.date(2022, 1, 1),
+    )
+
+
+FISCAL_YEAR_MESSAGE = "年度は1900〜2099の範囲で入力してください。"
+
+
+@pytest.mark.parametrize("year", [0, 1, 1899, 2100, 9999, 32767])
+def test_fiscal_year_outside_the_portal_years_is_refused(year):
+    hq = factories.default_headquarters()
+    item = factories.make_item(headquarters=hq)
+    measure = factories.make_measure(item=item)
+    records = [
+        Meeting(headquarters=hq, fiscal_year=year, number=1, date=dt.date(2021, 6, 4)),
+        ItemYear(item=item, fiscal_year=year, status="new"),
+        Session(measure=measure, fiscal_year=year, date=dt.date(2021, 6, 4)),
+        FiscalYearPlan(headquarters=hq, fiscal_year=year),
+    ]
+    for record in records:
+        with pytest.raises(ValidationError) as raised:
+            record.full_clean()
+        assert raised.value.message_dict["fiscal_year"] == [FISCAL_YEAR_MESSAGE]
+
+
+def test_admin_refuses_a_fiscal_year_plan_of_year_9999(secretariat):
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/workitems/fiscalyearplan/add/", {"fiscal_year": 9999}
+    )
+    assert response.status_code == 200
+    assert FISCAL_YEAR_MESSAGE in response.content.decode()
+    assert not FiscalYearPlan.objects.exists()
+
+
+def test_interval_rule_posted_without_a_notice_is_refused(secretariat):
+    # Another rule of the group, so that the new one is compared with it.
+    group = factories.make_rule().group
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/vaccination/intervalrule/add/",
+        {
+            "group": group.pk,
+            "kind": "recommended",
+            "interval_months": 6,
+            "effective_from": "2022-01-01",
+            "order": 0,
+            "municipal_dates-TOTAL_FORMS": 0,
+            "municipal_dates-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+
+
+def test_many_to_many_autocomplete_with_a_value_no_key_can_be_shows_an_error(
+    secretariat,
+):
+    item = factories.make_item()
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/workitems/agreement/add/",
+        {"item": item.pk, "title": "協定", "parties": ["abc", "99999999999999999999"]},
+    )
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+
+
+# 6. Causes the portal fuzz tests (test_fuzz_portal.py) found
+
+
+def test_a_page_asked_with_the_wrong_method_says_so(secretariat):
+    response = _client_as(secretariat).get("/accounts/logout/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    assert "このページはGETでは開けません" in response.content.decode()
+
+
+def test_the_api_asked_with_the_wrong_method_answers_in_its_error_shape(secretariat):
+    response = _client_as(secretariat).post("/api/vaccination/eligibility/")
+    assert response.status_code == 405
+    assert "このページはPOSTでは開けません" in response.json()["errors"]["__all__"][0]
+
+
+def test_admin_refuses_a_milestone_month_of_year_one(secretariat):
+    from workitems.models import Highlight, Milestone
+
+    item_year = factories.make_item_year(item=factories.make_item())
+    highlight = Highlight.objects.create(item_year=item_year, title="成果")
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/workitems/milestone/add/",
+        {"highlight": highlight.pk, "month": "0001-01-01", "text": "経過"},
+    )
+    assert response.status_code == 200
+    assert "1900年から2099年までの日付を入力してください。" in response.content.decode()
+    assert not Milestone.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/meetings/person/export/?input_format=1",
+        "/admin/meetings/attendance/export/?%E6%98%8E%E6%B2%BB=1",
+        "/admin/workitems/session/export/?resource=x",
+    ],
+)
+def test_export_with_a_parameter_no_filter_knows_goes_back_with_a_message(
+    secretariat, url
+):
+    response = _client_as(secretariat).get(url, follow=True)
+    assert response.status_code == 200
+    assert "絞り込みの条件が正しくありません。" in response.content.decode()
+
+
+@pytest.mark.parametrize("initial_forms", ["0", "1"])
+def test_inline_rows_posted_again_as_new_are_refused(secretariat, initial_forms):
+    from tests.onechamber import fuzzkit
+    from vaccination.models import VenueDate
+
+    first = factories.make_venue_date(date=dt.date(2022, 2, 11))
+    factories.make_venue_date(date=dt.date(2022, 2, 12))
+    client = _client_as(secretariat)
+    url = f"/admin/vaccination/venueplan/{first.plan_id}/change/"
+    base, names = fuzzkit.form_fields(client.get(url).content.decode())
+    # A lowered INITIAL_FORMS makes saved rows look new, ids and all.
+    data = fuzzkit.mutate(base, names, {"dates-INITIAL_FORMS": initial_forms})
+    response = client.post(
+        url, fuzzkit.encode(data), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert "送信された行の数が合いません。" in response.content.decode()
+    assert VenueDate.objects.count() == 2
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "abc"])
+def test_many_to_many_choice_past_the_column_is_an_invalid_choice(secretariat, value):
+    client = _client_as(secretariat)
+    response = client.post(
+        "/admin/vaccination/venueplan/add/",
+        {
+            "title": "日程",
+            "opening_date": "2022-02-11",
+            "order": 0,
+            "target_groups": value,
+            "dates-TOTAL_FORMS": 0,
+            "dates-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
