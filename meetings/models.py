@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from meetings import sections
 from onechamber import jdates
 from onechamber.codes import is_valid_code
+from onechamber.fields import FiscalYearField
 from onechamber.models import ApproximateDate
 from onechamber.tenancy import ScopedQuerySet
 from onechamber.validators import is_portal_year, validate_fiscal_year
@@ -371,10 +372,10 @@ class Meeting(ApproximateDate, HeadquartersRecord):
         HELD = "held", _("開催済")
         CANCELLED = "cancelled", _("中止")
 
-    fiscal_year = models.PositiveSmallIntegerField(
+    fiscal_year = FiscalYearField(
         _("年度"),
         validators=[validate_fiscal_year],
-        help_text=_("西暦で、年度の始まる年（令和3年度は 2021）。"),
+        help_text=_("令和4年度、R4、2022 のどの形でも入力できます。"),
     )
     number = models.PositiveSmallIntegerField(
         _("回"),

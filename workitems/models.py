@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from meetings.models import HeadquartersRecord, Meeting, Organization
 from onechamber import jdates
+from onechamber.fields import FiscalYearField
 from onechamber.models import ApproximateDate
 from onechamber.tenancy import ScopedQuerySet
 from onechamber.validators import is_portal_year, validate_fiscal_year
@@ -272,10 +273,10 @@ class ItemYear(models.Model):
         on_delete=models.CASCADE,
         related_name="years",
     )
-    fiscal_year = models.PositiveSmallIntegerField(
+    fiscal_year = FiscalYearField(
         _("年度"),
         validators=[validate_fiscal_year],
-        help_text=_("西暦で、年度の始まる年（令和3年度は 2021）。"),
+        help_text=_("令和4年度、R4、2022 のどの形でも入力できます。"),
     )
     status = models.CharField(_("状態"), max_length=20, choices=Status.choices)
     followup = models.CharField(
@@ -500,11 +501,12 @@ class Session(ApproximateDate):
         on_delete=models.CASCADE,
         related_name="sessions",
     )
-    fiscal_year = models.PositiveSmallIntegerField(
+    fiscal_year = FiscalYearField(
         _("年度"),
         validators=[validate_fiscal_year],
         help_text=_(
-            "どの年度の連携推進項目として開いたか。年度の始まる前の1～3月の準備会合も含む。"
+            "どの年度の連携推進項目として開いたか（令和4年度、R4、2022 のどの形でも可）。"
+            "年度の始まる前の1～3月の準備会合も含む。"
         ),
     )
     order = models.PositiveSmallIntegerField(
@@ -957,9 +959,7 @@ class Proposal(models.Model):
 class FiscalYearPlan(HeadquartersRecord):
     """What the headquarters takes up in a fiscal year (資料2)."""
 
-    fiscal_year = models.PositiveSmallIntegerField(
-        _("年度"), validators=[validate_fiscal_year]
-    )
+    fiscal_year = FiscalYearField(_("年度"), validators=[validate_fiscal_year])
     draft = models.BooleanField(
         _("案"), default=True, help_text=_("「（案）」と表示。")
     )

@@ -87,3 +87,42 @@ def test_the_model_field_is_a_small_integer_to_migrations():
     _name, path, _args, _kwargs = field.deconstruct()
     assert path == "django.db.models.PositiveSmallIntegerField"
     assert isinstance(field.formfield(), FiscalYearField)
+
+
+@pytest.mark.django_db
+def test_the_admin_takes_and_shows_the_year_in_wareki(client, secretariat_user):
+    from django.urls import reverse
+
+    from tests import factories
+    from workitems.models import ItemYear
+
+    item = factories.make_item(name="除雪の連携")
+    client.force_login(secretariat_user)
+    response = client.post(
+        reverse("admin:workitems_itemyear_add"),
+        {
+            "item": item.pk,
+            "fiscal_year": "R4",
+            "status": "new",
+            "followup": "",
+            "plan_order": 0,
+            "selection_reason": "",
+            **{
+                f"{prefix}-{key}": value
+                for prefix in ("result_tables", "highlights", "indicators", "proposal")
+                for key, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
+            },
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    year = ItemYear.objects.get(item=item)
+    assert year.fiscal_year == 2022
+    page = client.get(reverse("admin:workitems_itemyear_change", args=[year.pk]))
+    assert 'value="令和4年度"' in page.content.decode()
+    wrong = client.post(
+        reverse("admin:workitems_itemyear_change", args=[year.pk]),
+        {"item": item.pk, "fiscal_year": "令和", "status": "new"},
+    )
+    assert "年度が読み取れません" in wrong.content.decode()
+    year.refresh_from_db()
+    assert year.fiscal_year == 2022
