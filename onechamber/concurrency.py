@@ -199,6 +199,21 @@ def _display(obj, field: models.Field, value) -> str:
     return str(value)
 
 
+def _key(model, value):
+    """`value` as the model's primary key, or None for what no key can be
+    (blank, " ", "abc", a number past the column): the formset's own check
+    then refuses the row."""
+    if value in (None, ""):
+        return None
+    try:
+        key = model._meta.pk.to_python(value)
+    except ValidationError:
+        return None
+    if isinstance(key, int) and not -(2**63) <= key < 2**63:
+        return None
+    return key
+
+
 def _locked(model, pk):
     """The stored row, locked until the transaction ends. Only this row:
     ordering by a related model (Meta.ordering) would join and lock the
@@ -423,8 +438,10 @@ class VersionCheckedFormSet:
             form.parent_instance = getattr(self, "instance", None)
             if form.instance.pk is None:
                 # Its row was deleted meanwhile (the key no longer matches).
-                pk = form.data.get(form.add_prefix(self.model._meta.pk.name))
-                if pk and not self._should_delete_form(form):
+                pk = _key(
+                    self.model, form.data.get(form.add_prefix(self.model._meta.pk.name))
+                )
+                if pk is not None and not self._should_delete_form(form):
                     stub = self.model(pk=pk)
                     form.add_error(None, _message(stub, deleted=True))
                 continue

@@ -507,3 +507,15 @@ def test_a_stale_list_edit_is_refused_and_another_rows_edit_survives(clients):
     assert "山田 太郎 さんが" in response.content.decode()
     first.refresh_from_db()
     assert first.order == 5
+
+
+def test_an_inline_row_key_no_record_can_have_is_an_error_not_a_crash(clients, table):
+    """A tampered row key (" ", "abc", a number past the column) is the
+    formset's invalid choice, not a server error in the version check."""
+    a, _ = clients
+    form = opened(a, table)
+    for bad in (" ", "abc", "99999999999999999999"):
+        response = _post(a, table, {**form, "rows-0-id": bad, "title": "改ざん"})
+        assert response.status_code == 200, bad
+    table.refresh_from_db()
+    assert table.title == ""
