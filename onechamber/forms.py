@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from onechamber import jdates
+from onechamber.validators import validate_fiscal_year
 
 # Longer text is not a date someone typed; refuse it before parsing.
 MAX_DATE_TEXT = 40
@@ -143,16 +144,8 @@ class FiscalYearField(forms.IntegerField):
                 year = jdates.parse_fiscal_year(text)
             except ValueError as exc:
                 raise ValidationError(str(exc), code="invalid_fiscal_year") from None
-        first, last = year_range()
-        if not first <= year <= last:
-            raise ValidationError(
-                _("%(min)s年度から%(max)s年度までの年度を入力してください。"),
-                code="fiscal_year_out_of_range",
-                params={
-                    "min": jdates.fiscal_year_label(first),
-                    "max": jdates.fiscal_year_label(last),
-                },
-            )
+        # The one range and message of the model fields (onechamber.validators).
+        validate_fiscal_year(year)
         return year
 
     def has_changed(self, initial, data):
