@@ -20,6 +20,8 @@ install: $(VENV)/bin/activate
 
 install-test: $(VENV)/bin/activate
 	$(PY) -m pip install -q -e '.[test]'
+	@# axe-core (pinned in package-lock.json) for the browser tests' accessibility checks.
+	npm ci --no-audit --no-fund --silent
 
 check-system: install
 	$(PY) -m onechamber.syscheck

@@ -108,3 +108,34 @@ def screenshot():
             page.screenshot(path=Path(folder) / f"{name}.png", full_page=True)
 
     return save
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core from the npm registry (package-lock.json pins it; `make test`
+    installs it with `npm ci`)."""
+    if not AXE.exists():
+        _unavailable(f"{AXE} is missing: run `npm ci` (make install-test does)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe(axe_source):
+    """Run axe-core on the page as it stands; return its violations, each as
+    (impact, rule id, help, the first few targets)."""
+
+    def run(page, impacts=("critical", "serious", "moderate", "minor")):
+        page.evaluate(axe_source)
+        result = page.evaluate(
+            """async () => {
+                const r = await axe.run(document, {resultTypes: ['violations']});
+                return r.violations.map(v => [v.impact, v.id, v.help,
+                    v.nodes.slice(0, 5).map(n => n.target.join(' '))]);
+            }"""
+        )
+        return [v for v in result if v[0] in impacts]
+
+    return run
