@@ -43,6 +43,7 @@ from meetings.models import (
 from meetings.reports import number_materials, user_organization
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber import jdates
+from onechamber.admin_a11y import AccessibleFormsAdminMixin
 from onechamber.admin_actions import apply_each
 from onechamber.admin_history import HistoryAdmin
 from onechamber.admin_safety import HiddenObjectNotFoundMixin, SafeChangeListMixin
@@ -795,7 +796,11 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class PortalUserAdmin(
-    HiddenObjectNotFoundMixin, VersionCheckedAdmin, HistoryAdmin, UserAdmin
+    AccessibleFormsAdminMixin,
+    HiddenObjectNotFoundMixin,
+    VersionCheckedAdmin,
+    HistoryAdmin,
+    UserAdmin,
 ):
     inlines = [UserProfileInline]
     list_display = ["username", "organization", "role", "is_active", "last_login"]

@@ -4,7 +4,8 @@ new record of a model admin is limited to the user's headquarters.
 Mixed into every model admin and inline of the portal's apps. The reads
 themselves are the models' `for_headquarters` QuerySet method. Being the base
 of them all, it also brings the check that a save does not overwrite a change
-made since the form was opened (onechamber/concurrency.py).
+made since the form was opened (onechamber/concurrency.py), and a name for
+each form control drawn without a label (onechamber/admin_a11y.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist
 
 from meetings.models import headquarters_of
+from onechamber.admin_a11y import AccessibleFormsAdminMixin
 from onechamber.admin_navigation import ReturnToOriginMixin
 from onechamber.admin_safety import (
     HiddenObjectNotFoundMixin,
@@ -82,6 +84,7 @@ def _scoped_filter(model, entry):
 
 
 class HeadquartersScopedAdmin(
+    AccessibleFormsAdminMixin,
     HiddenObjectNotFoundMixin,
     SafeAutocompleteAdminMixin,
     SafeExportMixin,

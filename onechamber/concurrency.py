@@ -272,8 +272,11 @@ class VersionCheckedForm:
             m2m = {name: self.initial.get(name) for name in _m2m_names(self)}
             if self.reads_stored and instance is not None:
                 m2m = {name: getattr(instance, name).all() for name in m2m}
+            # Not self[name]: the bound field it caches would keep the field a
+            # formset replaces afterwards (the parent's key, shown as a select).
             shown = "".join(
-                _short(_canonical(self[name].initial)) for name in self._edited_names
+                _short(_canonical(self.get_initial_for_field(self.fields[name], name)))
+                for name in self._edited_names
             )
             self.fields[
                 FIELD_NAME
