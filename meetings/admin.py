@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
@@ -20,6 +22,12 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
 from meetings import checklist, editions, resources, services, submissions
+from meetings.editor import (
+    AgendaItemForm,
+    AgendaTreeFormSet,
+    NumberedMaterialsField,
+    in_tree_order,
+)
 from meetings.forms import (
     CopyMeetingForm,
     MaterialForm,
@@ -152,32 +160,86 @@ def _object_id(request):
 class AgendaItemInline(
     CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline
 ):
+    """次第 as a tree: rows in print order, moved and indented in the browser
+    (meetings/editor.py, static/js/meeting_editor.js)."""
+
     model = AgendaItem
+    form = AgendaItemForm
+    formset = AgendaTreeFormSet
+    template = "admin/meetings/meeting/compact_inline.html"
+    editor_kind = "agenda"
+    editor_moves = editor_numbered = True
+    editor_hint = _(
+        "⠿ をドラッグして並べ替えます。右へ動かすと上の項目の小項目に（字下げ）、"
+        "左へ動かすと上の段に（字上げ）なります。矢印のボタンでも動かせます。"
+        "番号は印刷されるとおりに表示されます。"
+    )
+    cells = [
+        ("number", _("番号"), []),
+        ("title", _("項目"), ["title", "is_report"]),
+        ("materials", _("使用する資料"), ["materials"]),
+    ]
     extra = 0
-    fields = ["order", "parent", "title", "is_report", "materials"]
-    cached_choice_fields = ("parent", "materials")
+    fields = ["title", "is_report", "materials", "order", "parent_key"]
+    cached_choice_fields = ("materials",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("materials")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
-            kwargs["queryset"] = AgendaItem.objects.filter(
-                meeting_id=_object_id(request), parent__isnull=True
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return in_tree_order(super().get_queryset(request)).prefetch_related(
+            "materials"
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "materials":
             kwargs["queryset"] = Material.objects.filter(meeting_id=_object_id(request))
+            kwargs["form_class"] = NumberedMaterialsField
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "materials" and isinstance(
+            getattr(formfield, "widget", None), RelatedFieldWidgetWrapper
+        ):
+            # Checkboxes of this meeting's materials: no 「+」 to add one here.
+            formfield.widget = formfield.widget.widget
+        return formfield
 
-class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.StackedInline):
+
+class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline):
+    """配付資料 in a compact table: 資料番号 shown as it will print, rows moved
+    by dragging (順番 written by the page), PDF chosen in the row; the 本文 and
+    the details are on the material's own page (「詳細」)."""
+
     model = Material
     form = MaterialForm
+    template = "admin/meetings/meeting/compact_inline.html"
+    editor_kind = "materials"
+    editor_moves = editor_numbered = True
+    editor_hint = _(
+        "⠿ をドラッグするか矢印のボタンで並べ替えると、資料番号が付け直されます。"
+        "本文は「詳細・本文」で編集します。"
+    )
+    cells = [
+        ("number", _("資料番号"), ["series"]),
+        ("title", _("表題"), ["title"]),
+        ("content", _("内容"), ["content", "section_kind", "file"]),
+        ("submission", _("提出"), ["department", "deadline", "submission_state"]),
+    ]
     extra = 0
+    show_change_link = True
     cached_choice_fields = ("department",)
+    fields = [
+        "series",
+        "title",
+        "content",
+        "section_kind",
+        "file",
+        "department",
+        "deadline",
+        "submission_state",
+        "order",
+    ]
+    readonly_fields = ["submission_state"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "department":
@@ -186,20 +248,19 @@ class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.StackedI
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    ("series", "order"),
-                    "title",
-                    ("department", "deadline", "submission_state"),
-                ]
-            },
-        ),
-        (_("内容"), {"fields": ["content", "section_kind", "text", "file"]}),
-    ]
-    readonly_fields = ["submission_state"]
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "order":
+            formfield.widget = forms.HiddenInput()
+        if isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
+            # A department is chosen, not added, from a meeting's row.
+            formfield.widget = formfield.widget.widget
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.upload_user_id = request.user.pk
+        return formset
 
     @admin.display(description=_("提出の状態"))
     def submission_state(self, obj) -> str:
@@ -209,14 +270,33 @@ class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.StackedI
 class AttendanceInline(
     CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline
 ):
+    """出席者 in official order, compact: one line a person."""
+
     model = Attendance
     extra = 0
+    template = "admin/meetings/meeting/compact_inline.html"
+    editor_kind = "attendance"
+    editor_moves = editor_numbered = False
+    editor_hint = ""
+    cells = [
+        ("group", _("区分・順番"), ["group", "order"]),
+        ("position", _("職"), ["position", "title"]),
+        ("name", _("氏名・出席"), ["name", "mode"]),
+        ("proxy", _("代理出席"), ["proxy_title", "proxy_name"]),
+        ("seat", _("席（側・順）"), ["seat_side", "seat_order"]),
+    ]
     cached_choice_fields = ("position",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "position":
             kwargs["queryset"] = Position.objects.select_related("organization")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
+            formfield.widget = formfield.widget.widget
+        return formfield
 
     fields = [
         "group",
@@ -234,6 +314,10 @@ class AttendanceInline(
 
 @admin.register(Meeting)
 class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, HistoryAdmin):
+    class Media:
+        css = {"all": ["css/meeting_editor.css"]}
+        js = ["js/meeting_editor.js"]
+
     list_display = [
         "__str__",
         "fiscal_year",
@@ -592,6 +676,11 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         submissions.request_if_due(obj, request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.upload_user_id = request.user.pk  # keeps a chosen PDF across errors
+        return form
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -17,6 +17,14 @@ class FiscalYearField(models.PositiveSmallIntegerField):
         return name, "django.db.models.PositiveSmallIntegerField", args, kwargs
 
     def formfield(self, **kwargs):
+        from django import forms
+
         from onechamber.forms import FiscalYearField as FiscalYearFormField
 
+        widget = kwargs.get("widget")
+        if isinstance(widget, forms.NumberInput) or (
+            isinstance(widget, type) and issubclass(widget, forms.NumberInput)
+        ):
+            # The admin gives integers a number input, which cannot hold 令和4年度.
+            del kwargs["widget"]
         return super().formfield(**{"form_class": FiscalYearFormField, **kwargs})
