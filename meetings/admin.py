@@ -11,7 +11,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -700,6 +700,11 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
                 view(self.review_view),
                 name="meetings_material_review",
             ),
+            path(
+                "<path:object_id>/review/file/",
+                view(self.submitted_file_view),
+                name="meetings_material_submitted_file",
+            ),
             *super().get_urls(),
         ]
 
@@ -831,29 +836,41 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
                 request,
                 title=_("提出された資料の確認：%(title)s") % {"title": material.title},
                 material=material,
-                file_url=_upload_url(material),
+                file_url=(
+                    reverse(
+                        "admin:meetings_material_submitted_file", args=[material.pk]
+                    )
+                    if material.file
+                    else ""
+                ),
                 form=form,
                 steps=material.submissions.all(),
             ),
         )
 
-
-def _upload_url(material) -> str:
-    """Where the secretariat opens a material's uploaded PDF (the portal's
-    file view, which checks the account)."""
-    if not material.file:
-        return ""
-    numbered = next(
-        m
-        for m in number_materials(material.meeting.materials.all())
-        if m.pk == material.pk
-    )
-    name = (
-        "reference_file"
-        if material.series == Material.Series.REFERENCE
-        else "material_file"
-    )
-    return reverse(f"meetings:{name}", args=[material.meeting_id, numbered.number])
+    def submitted_file_view(self, request, object_id):
+        """The PDF the department handed in, as it stands on the material: the
+        portal's file view would serve the distributed edition's instead once
+        the meeting has one, so the secretariat would review the wrong file.
+        (admin_view keeps it out of every cache.)"""
+        material = self.get_object(request, object_id)
+        if (
+            material is None
+            or not self.has_change_permission(request, material)
+            or not material.file
+        ):
+            raise Http404
+        label = next(
+            m.label
+            for m in number_materials(material.meeting.materials.all())
+            if m.pk == material.pk
+        )
+        return FileResponse(
+            material.file.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"{material.meeting.fiscal_year}-{material.meeting_id}-{label}.pdf",
+        )
 
 
 def submission_link(material) -> str:

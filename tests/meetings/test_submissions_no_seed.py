@@ -5,6 +5,7 @@ approves it; every step keeps who and when, and the packet holds the file."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pypdf
 import pytest
@@ -230,3 +231,31 @@ def test_a_department_cannot_review_and_a_viewer_cannot_submit(
     assert material.submission == "requested"
     assert Submission.objects.count() == 1
     assert Material.objects.get().deadline < timezone.localdate()
+
+
+def test_the_secretariat_reviews_the_submitted_file_after_a_distribution(
+    client, material, kousei_user, secretariat_user
+):
+    editions.distribute(meeting=material.meeting, by=secretariat_user)
+    client.force_login(kousei_user)
+    submitted = client.post(
+        reverse("admin:meetings_material_submit", args=[material.pk]),
+        {"file": _pdf(pages=2)},
+    )
+    assert submitted.status_code == 302
+    file_url = reverse("admin:meetings_material_submitted_file", args=[material.pk])
+    # The department does not review: not found for it.
+    assert client.get(file_url).status_code == 404
+
+    client.force_login(secretariat_user)
+    review = client.get(reverse("admin:meetings_material_review", args=[material.pk]))
+    assert f'<a href="{file_url}">提出されたPDFを見る</a>' in review.content.decode()
+    response = client.get(file_url)
+    # The department's PDF, not 第1版's 資料1 (its text, distributed before).
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Cache-Control"] == (
+        "max-age=0, no-cache, no-store, must-revalidate, private"
+    )
+    reader = pypdf.PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    assert [p.extract_text() for p in reader.pages] == ["KOUSEI 1", "KOUSEI 2"]
