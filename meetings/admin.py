@@ -840,7 +840,7 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
                     reverse(
                         "admin:meetings_material_submitted_file", args=[material.pk]
                     )
-                    if material.file
+                    if material.file or submissions.latest_file(material)
                     else ""
                 ),
                 form=form,
@@ -849,16 +849,16 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
         )
 
     def submitted_file_view(self, request, object_id):
-        """The PDF the department handed in, as it stands on the material: the
-        portal's file view would serve the distributed edition's instead once
-        the meeting has one, so the secretariat would review the wrong file.
-        (admin_view keeps it out of every cache.)"""
+        """The PDF the department handed in last (kept on its submission until
+        approved), else the material's own: the portal's file view would serve
+        the distributed edition's once the meeting has one, so the secretariat
+        would review the wrong file. (admin_view keeps it out of every cache.)"""
         material = self.get_object(request, object_id)
-        if (
-            material is None
-            or not self.has_change_permission(request, material)
-            or not material.file
-        ):
+        if material is None or not self.has_change_permission(request, material):
+            raise Http404
+        handed_in = submissions.latest_file(material)
+        stored = handed_in.file if handed_in is not None else material.file
+        if not stored:
             raise Http404
         label = next(
             m.label
@@ -866,7 +866,7 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
             if m.pk == material.pk
         )
         return FileResponse(
-            material.file.open("rb"),
+            stored.open("rb"),
             content_type="application/pdf",
             as_attachment=True,
             filename=f"{material.meeting.fiscal_year}-{material.meeting_id}-{label}.pdf",
