@@ -314,6 +314,9 @@ class AttendanceInline(
 
 @admin.register(Meeting)
 class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, HistoryAdmin):
+    # A long page: 保存 at its top as well as at its foot.
+    save_on_top = True
+
     class Media:
         css = {"all": ["css/meeting_editor.css"]}
         js = ["js/meeting_editor.js"]
