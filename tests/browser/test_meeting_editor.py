@@ -124,7 +124,7 @@ def test_drag_to_reorder_and_indent_then_the_portal_numbers_it(
     expect(page.locator("#agenda_items-group .editor-live")).to_have_text(
         "「開会」は 2 になりました。"
     )
-    page.get_by_role("button", name="保存して編集を続ける").click()
+    page.get_by_role("button", name="保存して編集を続ける").first.click()
     expect(page.locator("ul.messagelist li.success")).to_be_visible()
 
     items = {i.title: i for i in AgendaItem.objects.filter(meeting=seed)}
@@ -174,7 +174,7 @@ def test_errors_are_listed_at_the_top_and_a_chosen_pdf_is_kept(
     pdf.write_bytes(_pdf("新しい資料"))
     row.get_by_label("PDFファイル").set_input_files(str(pdf))
     # 表題 left empty: the save fails.
-    page.get_by_role("button", name="保存して編集を続ける").click()
+    page.get_by_role("button", name="保存して編集を続ける").first.click()
 
     summary = page.locator("nav.error-summary")
     expect(summary).to_be_visible()
@@ -189,7 +189,7 @@ def test_errors_are_listed_at_the_top_and_a_chosen_pdf_is_kept(
     )
     screenshot(page, "meeting-editor-errors")
     title.fill("厚生部からの追加資料")
-    page.get_by_role("button", name="保存して編集を続ける").click()
+    page.get_by_role("button", name="保存して編集を続ける").first.click()
     expect(page.locator("ul.messagelist li.success")).to_be_visible()
     material = Material.objects.get(meeting=seed, title="厚生部からの追加資料")
     assert material.file.name.endswith(".pdf")
