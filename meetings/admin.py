@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,6 +22,12 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
 from meetings import checklist, editions, resources, services, submissions
+from meetings.editor import (
+    AgendaItemForm,
+    AgendaTreeFormSet,
+    NumberedMaterialsField,
+    in_tree_order,
+)
 from meetings.forms import (
     CopyMeetingForm,
     MaterialForm,
@@ -153,32 +161,86 @@ def _object_id(request):
 class AgendaItemInline(
     CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline
 ):
+    """次第 as a tree: rows in print order, moved and indented in the browser
+    (meetings/editor.py, static/js/meeting_editor.js)."""
+
     model = AgendaItem
+    form = AgendaItemForm
+    formset = AgendaTreeFormSet
+    template = "admin/meetings/meeting/compact_inline.html"
+    editor_kind = "agenda"
+    editor_moves = editor_numbered = True
+    editor_hint = _(
+        "⠿ をドラッグして並べ替えます。右へ動かすと上の項目の小項目に（字下げ）、"
+        "左へ動かすと上の段に（字上げ）なります。矢印のボタンでも動かせます。"
+        "番号は印刷されるとおりに表示されます。"
+    )
+    cells = [
+        ("number", _("番号"), []),
+        ("title", _("項目"), ["title", "is_report"]),
+        ("materials", _("使用する資料"), ["materials"]),
+    ]
     extra = 0
-    fields = ["order", "parent", "title", "is_report", "materials"]
-    cached_choice_fields = ("parent", "materials")
+    fields = ["title", "is_report", "materials", "order", "parent_key"]
+    cached_choice_fields = ("materials",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("materials")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
-            kwargs["queryset"] = AgendaItem.objects.filter(
-                meeting_id=_object_id(request), parent__isnull=True
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return in_tree_order(super().get_queryset(request)).prefetch_related(
+            "materials"
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "materials":
             kwargs["queryset"] = Material.objects.filter(meeting_id=_object_id(request))
+            kwargs["form_class"] = NumberedMaterialsField
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "materials" and isinstance(
+            getattr(formfield, "widget", None), RelatedFieldWidgetWrapper
+        ):
+            # Checkboxes of this meeting's materials: no 「+」 to add one here.
+            formfield.widget = formfield.widget.widget
+        return formfield
 
-class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.StackedInline):
+
+class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline):
+    """配付資料 in a compact table: 資料番号 shown as it will print, rows moved
+    by dragging (順番 written by the page), PDF chosen in the row; the 本文 and
+    the details are on the material's own page (「詳細」)."""
+
     model = Material
     form = MaterialForm
+    template = "admin/meetings/meeting/compact_inline.html"
+    editor_kind = "materials"
+    editor_moves = editor_numbered = True
+    editor_hint = _(
+        "⠿ をドラッグするか矢印のボタンで並べ替えると、資料番号が付け直されます。"
+        "本文は「詳細・本文」で編集します。"
+    )
+    cells = [
+        ("number", _("資料番号"), ["series"]),
+        ("title", _("表題"), ["title"]),
+        ("content", _("内容"), ["content", "section_kind", "file"]),
+        ("submission", _("提出"), ["department", "deadline", "submission_state"]),
+    ]
     extra = 0
+    show_change_link = True
     cached_choice_fields = ("department",)
+    fields = [
+        "series",
+        "title",
+        "content",
+        "section_kind",
+        "file",
+        "department",
+        "deadline",
+        "submission_state",
+        "order",
+    ]
+    readonly_fields = ["submission_state"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "department":
@@ -187,20 +249,19 @@ class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.StackedI
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    ("series", "order"),
-                    "title",
-                    ("department", "deadline", "submission_state"),
-                ]
-            },
-        ),
-        (_("内容"), {"fields": ["content", "section_kind", "text", "file"]}),
-    ]
-    readonly_fields = ["submission_state"]
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "order":
+            formfield.widget = forms.HiddenInput()
+        if isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
+            # A department is chosen, not added, from a meeting's row.
+            formfield.widget = formfield.widget.widget
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.upload_user_id = request.user.pk
+        return formset
 
     @admin.display(description=_("提出の状態"))
     def submission_state(self, obj) -> str:
@@ -210,14 +271,33 @@ class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.StackedI
 class AttendanceInline(
     CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline
 ):
+    """出席者 in official order, compact: one line a person."""
+
     model = Attendance
     extra = 0
+    template = "admin/meetings/meeting/compact_inline.html"
+    editor_kind = "attendance"
+    editor_moves = editor_numbered = False
+    editor_hint = ""
+    cells = [
+        ("group", _("区分・順番"), ["group", "order"]),
+        ("position", _("職"), ["position", "title"]),
+        ("name", _("氏名・出席"), ["name", "mode"]),
+        ("proxy", _("代理出席"), ["proxy_title", "proxy_name"]),
+        ("seat", _("席（側・順）"), ["seat_side", "seat_order"]),
+    ]
     cached_choice_fields = ("position",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "position":
             kwargs["queryset"] = Position.objects.select_related("organization")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
+            formfield.widget = formfield.widget.widget
+        return formfield
 
     fields = [
         "group",
@@ -235,6 +315,13 @@ class AttendanceInline(
 
 @admin.register(Meeting)
 class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, HistoryAdmin):
+    # A long page: 保存 at its top as well as at its foot.
+    save_on_top = True
+
+    class Media:
+        css = {"all": ["css/meeting_editor.css"]}
+        js = ["js/meeting_editor.js"]
+
     list_display = [
         "__str__",
         "fiscal_year",
@@ -594,6 +681,11 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
         super().save_model(request, obj, form, change)
         submissions.request_if_due(obj, request.user)
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.upload_user_id = request.user.pk  # keeps a chosen PDF across errors
+        return form
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -611,6 +703,11 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
                 "<path:object_id>/review/",
                 view(self.review_view),
                 name="meetings_material_review",
+            ),
+            path(
+                "<path:object_id>/review/file/",
+                view(self.submitted_file_view),
+                name="meetings_material_submitted_file",
             ),
             *super().get_urls(),
         ]
@@ -743,29 +840,41 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
                 request,
                 title=_("提出された資料の確認：%(title)s") % {"title": material.title},
                 material=material,
-                file_url=_upload_url(material),
+                file_url=(
+                    reverse(
+                        "admin:meetings_material_submitted_file", args=[material.pk]
+                    )
+                    if material.file or submissions.latest_file(material)
+                    else ""
+                ),
                 form=form,
                 steps=material.submissions.all(),
             ),
         )
 
-
-def _upload_url(material) -> str:
-    """Where the secretariat opens a material's uploaded PDF (the portal's
-    file view, which checks the account)."""
-    if not material.file:
-        return ""
-    numbered = next(
-        m
-        for m in number_materials(material.meeting.materials.all())
-        if m.pk == material.pk
-    )
-    name = (
-        "reference_file"
-        if material.series == Material.Series.REFERENCE
-        else "material_file"
-    )
-    return reverse(f"meetings:{name}", args=[material.meeting_id, numbered.number])
+    def submitted_file_view(self, request, object_id):
+        """The PDF the department handed in last (kept on its submission until
+        approved), else the material's own: the portal's file view would serve
+        the distributed edition's once the meeting has one, so the secretariat
+        would review the wrong file. (admin_view keeps it out of every cache.)"""
+        material = self.get_object(request, object_id)
+        if material is None or not self.has_change_permission(request, material):
+            raise Http404
+        handed_in = submissions.latest_file(material)
+        stored = handed_in.file if handed_in is not None else material.file
+        if not stored:
+            raise Http404
+        label = next(
+            m.label
+            for m in number_materials(material.meeting.materials.all())
+            if m.pk == material.pk
+        )
+        return FileResponse(
+            stored.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"{material.meeting.fiscal_year}-{material.meeting_id}-{label}.pdf",
+        )
 
 
 def submission_link(material) -> str:

@@ -17,6 +17,7 @@ from meetings.models import Material, Meeting
 from meetings.packet.engine import PdfLimits, UnreadablePdf, check_pdf_isolated
 from meetings.text import tabs_to_markdown
 from onechamber.forms import JapaneseDateField
+from onechamber.uploads import KeepUploadMixin
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def validate_pdf(upload) -> tuple[bytes, list[str]]:
         upload.seek(0)
 
 
-class MaterialForm(forms.ModelForm):
+class MaterialForm(KeepUploadMixin, forms.ModelForm):
     section_kind = forms.ChoiceField(
         label=_("作成する内容"), required=False, choices=()
     )
@@ -160,7 +161,8 @@ class MaterialForm(forms.ModelForm):
                     "; ".join(removed),
                 )
                 upload = ContentFile(data, name=upload.name)
-        return upload
+            return self.keep_upload(upload, fresh=True)
+        return self.keep_upload(upload)
 
 
 COPY_FORM_SALT = "meetings.copy_meeting"

@@ -679,6 +679,12 @@ class Submission(models.Model):
     at = models.DateTimeField(_("日時"), auto_now_add=True)
     comment = models.TextField(_("コメント"), blank=True)
     file_name = models.CharField(_("提出したファイル"), max_length=300, blank=True)
+    # The PDF handed in at this step. It stays here, apart from the material,
+    # until the secretariat approves it: a draft or a returned file never
+    # reaches viewers, the packet or an edition.
+    file = models.FileField(
+        _("提出されたPDF"), upload_to="submissions/%Y/%m/", blank=True
+    )
 
     objects = ScopedQuerySet.as_manager()
 

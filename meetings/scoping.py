@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 
 from meetings.models import headquarters_of
 from onechamber.admin_a11y import AccessibleFormsAdminMixin
@@ -25,6 +26,7 @@ from onechamber.admin_safety import (
     SafeInlineAdminMixin,
 )
 from onechamber.concurrency import VersionCheckedAdmin
+from onechamber.forms import WarekiDateField
 from onechamber.tenancy import headquarters_path
 
 
@@ -100,6 +102,8 @@ class HeadquartersScopedAdmin(
     accounts) show superusers every headquarters, who set the portal up."""
 
     superuser_sees_all = False
+    # Dates as people write them, shown in 和暦 (onechamber.forms).
+    formfield_overrides = {models.DateField: {"form_class": WarekiDateField}}
 
     def _unscoped(self, request) -> bool:
         return self.superuser_sees_all and request.user.is_superuser

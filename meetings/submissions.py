@@ -6,11 +6,16 @@ from the portal's data, enters that data) and submits (提出済). The secretari
 sends it back with a comment (差し戻し), and the department submits again, or
 approves it (承認済). Every step is a `Submission` row: who, when, what they
 said and which file.
+
+A submitted PDF is kept on its `Submission` row, not on the material: until
+the secretariat approves it, viewers, the packet and any edition keep the
+material as it was. Approval copies the file onto the material.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePosixPath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,14 +35,32 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _record(material: Material, step: str, by, comment: str = "") -> Submission:
-    return Submission.objects.create(
+def _record(
+    material: Material, step: str, by, comment: str = "", file=None
+) -> Submission:
+    record = Submission(
         material=material,
         step=step,
         by=by,
         by_name=_name(by),
         comment=comment,
-        file_name=material.file.name if material.file else "",
+    )
+    if file is not None:
+        record.file = file
+        record.file_name = PurePosixPath(file.name or "").name
+    elif material.file:
+        record.file_name = PurePosixPath(material.file.name).name
+    record.save()
+    return record
+
+
+def latest_file(material: Material) -> Submission | None:
+    """The last submission that handed in a PDF (what the secretariat reviews)."""
+    return (
+        material.submissions.filter(step=Step.SUBMITTED)
+        .exclude(file="")
+        .order_by("-at", "-pk")
+        .first()
     )
 
 
@@ -86,15 +109,16 @@ def submit(*, material: Material, by, file=None, comment: str = "") -> Submissio
             % {"state": material.get_submission_display()},
             code="not_open",
         )
-    if file is not None:
-        material.file = file
-        material.content = Material.Content.PDF
-    elif material.content == Material.Content.PDF and not material.file:
+    if (
+        file is None
+        and material.content == Material.Content.PDF
+        and not material.file
+        and latest_file(material) is None
+    ):
         raise ValidationError(_("PDFファイルを選んでください。"), code="file_required")
     material.submission = State.SUBMITTED
-    material.full_clean(exclude=["meeting"])
-    material.save()
-    return _record(material, Step.SUBMITTED, by, comment)
+    material.save(update_fields=["submission", "updated_at"])
+    return _record(material, Step.SUBMITTED, by, comment, file=file)
 
 
 @transaction.atomic
@@ -127,7 +151,17 @@ def approve(*, material: Material, by, comment: str = "") -> Submission:
             code="not_submitted",
         )
     material.submission = State.APPROVED
-    material.save(update_fields=["submission", "updated_at"])
+    fields = ["submission", "updated_at"]
+    handed_in = latest_file(material)
+    if handed_in is not None:
+        # What the department handed in becomes the material's PDF now.
+        with handed_in.file.open("rb") as stream:
+            material.file.save(
+                handed_in.file_name or "submission.pdf", stream, save=False
+            )
+        material.content = Material.Content.PDF
+        fields += ["file", "content"]
+    material.save(update_fields=fields)
     return _record(material, Step.APPROVED, by, comment.strip())
 
 

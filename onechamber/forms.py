@@ -89,6 +89,36 @@ class JapaneseDateField(forms.DateField):
         return clean_date(value)
 
 
+class WarekiDateField(JapaneseDateField):
+    """The admin's date field: typed as people write dates (2022-01-20,
+    2022/1/20, 令和4年1月20日, R4.1.20) and shown as 令和4年1月20日."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.pop("widget", None)  # the admin's calendar input types 西暦 only
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "placeholder": _("例：令和4年1月20日"),
+            "size": 16,
+            "inputmode": "text",
+        }
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return jdates.wareki(value, with_weekday=False)
+        return value
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(data) != initial
+        except ValidationError:
+            return True
+
+
 class PortalSplitDateTimeField(forms.SplitDateTimeField):
     """The admin's date and time pair, within the years of `year_range()`:
     0001-01-01 00:00 here is before year 1 in UTC, which the database

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from meetings.models import HeadquartersRecord, Meeting, Organization
 from onechamber import jdates
-from onechamber.fields import FiscalYearField
+from onechamber.fields import FiscalYearField, LinesField
 from onechamber.models import ApproximateDate
 from onechamber.tenancy import ScopedQuerySet
 from onechamber.validators import is_portal_year, validate_fiscal_year
@@ -372,7 +372,7 @@ class Measure(models.Model):
     code = models.CharField(
         _("番号"), max_length=10, blank=True, help_text=_("例：①-1、②")
     )
-    name = models.TextField(
+    name = LinesField(
         _("施策名"),
         help_text=_("複数の柱があるときは1行に1つ（表では「・」付きで表示）。"),
     )
@@ -703,8 +703,8 @@ class ResultRow(models.Model):
         blank=True,
         help_text=_("例：①DX・働き方改革推進本部"),
     )
-    results = models.TextField(_("今年度の取り組み成果"), blank=True)
-    next_steps = models.TextField(_("次年度以降の取り組み"), blank=True)
+    results = LinesField(_("今年度の取り組み成果"), blank=True)
+    next_steps = LinesField(_("次年度以降の取り組み"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -751,16 +751,17 @@ class Highlight(models.Model):
         max_length=200,
         help_text=_("例：クマ等による人身被害防止対策の推進"),
     )
-    overview = models.TextField(
+    overview = LinesField(
         _("概要"),
+        nested=True,
         blank=True,
         help_text=_("1行に1項目。字下げした行は上の項目の小項目。"),
     )
     points_heading = models.CharField(
         _("ポイントの見出し"), max_length=60, default="連携のポイント・成果"
     )
-    points = models.TextField(_("連携のポイント・成果"), blank=True)
-    captions = models.TextField(
+    points = LinesField(_("連携のポイント・成果"), blank=True)
+    captions = LinesField(
         _("写真・図の説明"),
         blank=True,
         help_text=_("紙面の写真や図の説明文。1行に1つ。"),
@@ -965,7 +966,7 @@ class FiscalYearPlan(HeadquartersRecord):
     )
     items_intro = models.TextField(_("連携推進項目の説明"), blank=True)
     issues_intro = models.TextField(_("個別課題の説明"), blank=True)
-    other_issues = models.TextField(
+    other_issues = LinesField(
         _("想定される個別課題"),
         blank=True,
         help_text=_("1行に1つ。例：新型コロナウイルス対策"),

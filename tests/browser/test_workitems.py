@@ -69,3 +69,24 @@ def test_department_edits_its_own_result_row_and_cannot_reach_anothers(
     before = other.results
     other.refresh_from_db()
     assert other.results == before
+
+
+def test_plain_lines_are_previewed_as_they_print_while_typed(
+    new_page, seed, secretariat_user
+):
+    row = ResultRow.objects.filter(
+        table__item_year__item__name="有害鳥獣の市町村による連携捕獲の推進"
+    ).first()
+    page = new_page()
+    page.goto(f"/admin/workitems/resultrow/{row.pk}/change/")
+    log_in(page, username="jimukyoku")
+    preview = page.locator('.lines-preview[data-for="id_results"]')
+    page.locator("textarea[name=results]").fill(
+        "●広域での捕獲\n・(4月)合同捕獲を実施\n\n・(9月)情報共有会議"
+    )
+    expect(preview.locator("li")).to_have_text(
+        ["●広域での捕獲", "・(4月)合同捕獲を実施", "・(9月)情報共有会議"]
+    )
+    expect(preview.locator("li.heading")).to_have_text("●広域での捕獲")
+    page.locator("textarea[name=results]").fill("")
+    expect(preview).to_be_hidden()

@@ -5,6 +5,7 @@ approves it; every step keeps who and when, and the packet holds the file."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pypdf
 import pytest
@@ -135,8 +136,14 @@ def test_submit_send_back_resubmit_approve_and_the_packet_holds_it(
     )
     assert response.status_code == 302
     material.refresh_from_db()
-    assert (material.submission, material.content) == ("submitted", "pdf")
-    assert material.file.name.endswith(".pdf")
+    # The draft stays on its submission: the material (what viewers, the
+    # packet and editions read) is unchanged until the secretariat approves.
+    assert (material.submission, material.content) == ("submitted", "text")
+    assert not material.file
+    handed_in = material.submissions.get(step="submitted")
+    assert (
+        handed_in.file.name.endswith(".pdf") and handed_in.file_name == "shiryou4.pdf"
+    )
     # Not open for a second submission while the secretariat looks at it.
     page = client.get(submit_url).content.decode()
     assert "事務局が確認しています" in page
@@ -163,7 +170,9 @@ def test_submit_send_back_resubmit_approve_and_the_packet_holds_it(
     client.force_login(secretariat_user)
     assert client.post(review_url, {"approve": "1", "comment": ""}).status_code == 302
     material.refresh_from_db()
-    assert material.submission == "approved"
+    assert (material.submission, material.content) == ("approved", "pdf")
+    with material.file.open("rb") as stream:
+        assert len(pypdf.PdfReader(stream).pages) == 3  # the second file
     steps = list(material.submissions.values_list("step", "by_name"))
     assert steps == [
         ("requested", "jimukyoku"),
@@ -230,3 +239,59 @@ def test_a_department_cannot_review_and_a_viewer_cannot_submit(
     assert material.submission == "requested"
     assert Submission.objects.count() == 1
     assert Material.objects.get().deadline < timezone.localdate()
+
+
+def test_the_secretariat_reviews_the_submitted_file_after_a_distribution(
+    client, material, kousei_user, secretariat_user
+):
+    editions.distribute(meeting=material.meeting, by=secretariat_user)
+    client.force_login(kousei_user)
+    submitted = client.post(
+        reverse("admin:meetings_material_submit", args=[material.pk]),
+        {"file": _pdf(pages=2)},
+    )
+    assert submitted.status_code == 302
+    file_url = reverse("admin:meetings_material_submitted_file", args=[material.pk])
+    # The department does not review: not found for it.
+    assert client.get(file_url).status_code == 404
+
+    client.force_login(secretariat_user)
+    review = client.get(reverse("admin:meetings_material_review", args=[material.pk]))
+    assert f'<a href="{file_url}">提出されたPDFを見る</a>' in review.content.decode()
+    response = client.get(file_url)
+    # The department's PDF, not 第1版's 資料1 (its text, distributed before).
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Cache-Control"] == (
+        "max-age=0, no-cache, no-store, must-revalidate, private"
+    )
+    reader = pypdf.PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    assert [p.extract_text() for p in reader.pages] == ["KOUSEI 1", "KOUSEI 2"]
+
+
+def test_a_draft_never_reaches_viewers_before_approval(
+    client, material, kousei_user, secretariat_user
+):
+    """A submitted or returned file is the department's draft: the portal's
+    file of the material stays what it was until the secretariat approves."""
+    meeting = material.meeting
+    viewer = factories.make_user(
+        role="viewer",
+        username="toyama",
+        organization=factories.make_municipality(name="富山市", code="162019"),
+    )
+    client.force_login(kousei_user)
+    submit_url = reverse("admin:meetings_material_submit", args=[material.pk])
+    assert client.post(submit_url, {"file": _pdf(pages=2)}).status_code == 302
+    client.force_login(viewer)
+    page = client.get(reverse("meetings:material_detail", args=[meeting.pk, 1]))
+    assert "（提出待ち）" in page.content.decode()
+    file_url = reverse("meetings:material_file", args=[meeting.pk, 1])
+    assert client.get(file_url).status_code == 404
+    client.force_login(secretariat_user)
+    review_url = reverse("admin:meetings_material_review", args=[material.pk])
+    client.post(review_url, {"send_back": "1", "comment": "直してください"})
+    client.force_login(viewer)
+    assert client.get(file_url).status_code == 404
+    material.refresh_from_db()
+    assert not material.file

@@ -63,3 +63,14 @@ def test_approximate_dates_label_sort_and_span_like_the_schedule():
         (dt.date(2022, 1, 20), dt.date(2022, 1, 21)),
     )
     assert not jdates.When()
+
+
+def test_a_lines_field_is_a_text_field_to_migrations_with_a_preview_in_forms():
+    from onechamber.fields import LinesField
+
+    field = LinesField("概要", nested=True, blank=True)
+    field.set_attributes_from_name("overview")
+    assert field.deconstruct()[1] == "django.db.models.TextField"
+    html = field.formfield().widget.render("overview", "項目\n  小項目", {"id": "id_o"})
+    assert 'data-lines="nested"' in html
+    assert '<div class="lines-preview" data-for="id_o" hidden>' in html

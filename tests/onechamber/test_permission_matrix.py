@@ -487,6 +487,17 @@ ADMIN_SITE = {
         kwargs=lambda d, v: {"object_id": d.objects["meetings.Material"][v].pk},
         admin=True,
     ),
+    # The PDF a department handed in, for the secretariat's review (a
+    # material with no file has none to open).
+    "admin:meetings_material_submitted_file": Row(
+        {
+            "asked_a": roles(ADMIN_LOGIN, ADMIN_LOGIN, dept=404, sec=404),
+            "pub": roles(ADMIN_LOGIN, ADMIN_LOGIN, dept=404, sec=200),
+            "hq2": roles(ADMIN_LOGIN, ADMIN_LOGIN, dept=404),
+        },
+        kwargs=lambda d, v: {"object_id": d.objects["meetings.Material"][v].pk},
+        admin=True,
+    ),
     "admin:workitems_check": Row(
         {"": roles(ADMIN_LOGIN, ADMIN_LOGIN, dept=403, sec=200)}, admin=True
     ),
