@@ -817,6 +817,11 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
                         material=material, by=request.user, comment=comment
                     )
                     done = _("「%(title)s」を承認しました。")
+                elif "request_again" in request.POST:
+                    submissions.request_again(
+                        material=material, by=request.user, comment=comment
+                    )
+                    done = _("「%(title)s」の提出をもう一度依頼しました。")
                 else:
                     submissions.send_back(
                         material=material, by=request.user, comment=comment
