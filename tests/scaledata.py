@@ -4,12 +4,15 @@
 (tests/conftest.py's `load_seed`), in the same headquarters: people and
 positions with their terms, meetings with their agenda, materials
 and attendees, cooperation items with everything below them, and the
-vaccination notices, rules, venues and grid. Each copy points to its own
+vaccination notices, rules, venue plans and their dates. Each copy points to its own
 copies (a copied meeting's agenda uses the copied meeting's materials; a
 copied measure's parent is the copied parent). Organisations and the
 headquarters are not copied: a prefecture has as many municipalities and
 departments at ten times the meetings and items, and each of its departments
-keeps ten times the records. Accounts are copied, with their 所属 and role.
+keeps ten times the records. Nor are the vaccination target groups, venues,
+the booster grid and its passages: reference data of a fixed size, while
+notices, their rules and the venues' announced dates add up. Accounts are
+copied, with their 所属 and role.
 
 Rows are written with Django's own bulk_create, one statement a model (and
 one update a model whose rows point to their own kind), not through forms,
@@ -20,7 +23,6 @@ The headquarters' data is then reported changed once (tenancy.data_changed).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
@@ -42,15 +44,9 @@ from meetings.models import (
 )
 from onechamber.tenancy import data_changed
 from vaccination.models import (
-    GridCell,
-    GridColumn,
-    GridRow,
     IntervalRule,
     MunicipalRuleDate,
     Notice,
-    Passage,
-    TargetGroup,
-    Venue,
     VenueDate,
     VenuePlan,
 )
@@ -90,22 +86,8 @@ def _meeting(values: dict, copy: int) -> None:
     values["copy_token"] = ""
 
 
-def _years_back(*names: str) -> Callable[[dict, int], None]:
-    """Dates (or fiscal years) `copy` years earlier: unique per headquarters."""
-
-    def tweak(values: dict, copy: int) -> None:
-        for name in names:
-            value = values[name]
-            if isinstance(value, dt.date):
-                values[name] = value.replace(year=value.year - copy)
-            else:
-                values[name] = value - copy
-
-    return tweak
-
-
-def _grid_row(values: dict, copy: int) -> None:
-    values["order"] += 1000 * copy
+def _year_back(values: dict, copy: int) -> None:
+    values["fiscal_year"] -= copy  # one plan a fiscal year
 
 
 # In the order of their foreign keys: every model after those it points to
@@ -132,18 +114,12 @@ PLAN: list[tuple[type[models.Model], Callable[[dict, int], None] | None]] = [
     (Indicator, None),
     (Proposal, None),
     (Agreement, None),
-    (FiscalYearPlan, _years_back("fiscal_year")),
+    (FiscalYearPlan, _year_back),
     (Notice, _suffix("title")),
-    (TargetGroup, _suffix("code", "name")),
     (IntervalRule, None),
     (MunicipalRuleDate, None),
-    (Venue, _suffix("name")),
     (VenuePlan, _suffix("title")),
     (VenueDate, None),
-    (GridColumn, _years_back("booster_month", "second_dose_first", "second_dose_last")),
-    (GridRow, _grid_row),
-    (GridCell, None),
-    (Passage, _suffix("key")),
 ]
 
 
