@@ -125,7 +125,8 @@ PLAN: list[tuple[type[models.Model], Callable[[dict, int], None] | None]] = [
 
 def scale(factor: int) -> dict[str, int]:
     """Make the data `factor` times what it is now (the seed, and the accounts
-    made so far); the number of rows of each model afterwards."""
+    made so far); the number of rows of each model afterwards. Once a
+    database: the copies of a second call would take the first's names."""
     copies = range(2, factor + 1)
     # copied[model][(old pk, copy)] = the copy's pk
     copied: dict[type[models.Model], dict[tuple[int, int], int]] = {}
