@@ -83,7 +83,8 @@ class OrganizationAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModel
 class TenureInline(HeadquartersScopedAdmin, admin.TabularInline):
     model = Tenure
     extra = 0
-    autocomplete_fields = ["person"]
+    # Every position and every person there is: searched, not listed.
+    autocomplete_fields = ["position", "person"]
 
 
 @admin.register(Position)
@@ -647,14 +648,29 @@ class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, HistoryAdmin):
         )
 
 
+def _meeting_with_headquarters(db_field, kwargs) -> dict:
+    """The choices of a record's meeting, loaded with the headquarters its
+    name reads (the selected one's label, shown by the autocomplete)."""
+    if db_field.name == "meeting" and "queryset" not in kwargs:
+        kwargs["queryset"] = Meeting.objects.select_related("headquarters")
+    return kwargs
+
+
 @admin.register(Attendance)
 class AttendanceAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAdmin):
     resource_classes = [resources.AttendanceResource]
     list_display = ["title", "name", "meeting", "group", "order", "mode", "seat_side"]
     list_filter = ["group", "mode", "meeting__fiscal_year"]
     search_fields = ["title", "name", "proxy_name"]
-    autocomplete_fields = ["position"]
+    # Every meeting there is, each named with its headquarters: searched,
+    # not listed (a select read the headquarters once a meeting).
+    autocomplete_fields = ["meeting", "position"]
     list_select_related = ["meeting__headquarters"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **_meeting_with_headquarters(db_field, kwargs)
+        )
 
 
 @admin.register(Material)
@@ -674,8 +690,13 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     ]
     list_filter = ["submission", "series", "content", "meeting__fiscal_year"]
     search_fields = ["title", "text", "department__name"]
-    autocomplete_fields = ["department"]
+    autocomplete_fields = ["meeting", "department"]
     list_select_related = ["meeting__headquarters", "department"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **_meeting_with_headquarters(db_field, kwargs)
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -818,6 +839,11 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
                         material=material, by=request.user, comment=comment
                     )
                     done = _("「%(title)s」を承認しました。")
+                elif "request_again" in request.POST:
+                    submissions.request_again(
+                        material=material, by=request.user, comment=comment
+                    )
+                    done = _("「%(title)s」の提出をもう一度依頼しました。")
                 else:
                     submissions.send_back(
                         material=material, by=request.user, comment=comment

@@ -76,6 +76,23 @@ def request_if_due(material: Material, by) -> Submission | None:
     return _record(material, Step.REQUESTED, by)
 
 
+@transaction.atomic
+def request_again(*, material: Material, by, comment: str = "") -> Submission:
+    """Ask the department again for a material already approved (a 差し替え):
+    it is 未提出 again, and what was approved stays on the material until the
+    new file is approved."""
+    material = Material.objects.select_for_update().get(pk=material.pk)
+    if material.submission != State.APPROVED:
+        raise ValidationError(
+            _("もう一度依頼できるのは承認済の資料だけです（今は%(state)s）。")
+            % {"state": material.get_submission_display()},
+            code="not_approved",
+        )
+    material.submission = State.REQUESTED
+    material.save(update_fields=["submission", "updated_at"])
+    return _record(material, Step.REQUESTED, by, comment.strip())
+
+
 def asked_of(org: Organization | None) -> QuerySet:
     """The materials asked of department `org` (or of an organisation below
     it), soonest deadline first."""

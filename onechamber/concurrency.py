@@ -272,8 +272,9 @@ class VersionCheckedForm:
             m2m = {name: self.initial.get(name) for name in _m2m_names(self)}
             if self.reads_stored and instance is not None:
                 m2m = {name: getattr(instance, name).all() for name in m2m}
-            # Not self[name]: the bound field it caches would keep the field a
-            # formset replaces afterwards (the parent's key, shown as a select).
+            # Not self[name]: a bound field is kept once made, and an inline
+            # formset replaces the parent's key with a hidden field after
+            # this; the kept one would render a select of every parent record.
             shown = "".join(
                 _short(_canonical(self.get_initial_for_field(self.fields[name], name)))
                 for name in self._edited_names

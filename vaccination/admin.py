@@ -93,6 +93,12 @@ class IntervalRuleAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     search_fields = ["condition", "notice__title", "group__name"]
     list_select_related = ["group", "notice"]
     autocomplete_fields = ["notice"]
+
+    def get_queryset(self, request):
+        # The autocomplete's results are labelled with their group too (a
+        # select_related here replaces the list's list_select_related).
+        return super().get_queryset(request).select_related("group", "notice")
+
     fieldsets = [
         (None, {"fields": ["group", "kind", "interval_months"]}),
         (_("適用期間"), {"fields": ["effective_from", "effective_to"]}),
@@ -107,7 +113,13 @@ class MunicipalRuleDateAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_filter = ["rule__group", "organization"]
     search_fields = ["organization__name", "note"]
     list_select_related = ["organization", "rule__group", "rule__notice"]
-    autocomplete_fields = ["organization"]
+    # A rule's label names its group: searched, not listed with a query each.
+    autocomplete_fields = ["rule", "organization"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "rule":
+            kwargs["queryset"] = IntervalRule.objects.select_related("group")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Venue)
@@ -124,6 +136,7 @@ class VenueDateInline(HeadquartersScopedAdmin, admin.TabularInline):
 @admin.register(VenuePlan)
 class VenuePlanAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_display = ["title", "announced_on", "opening_date", "order"]
+    search_fields = ["title"]
     filter_horizontal = ["target_groups"]
     inlines = [VenueDateInline]
 
@@ -133,6 +146,8 @@ class VenueDateAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     list_display = ["date", "venue", "plan", "added"]
     list_filter = ["plan", "venue", "added"]
     list_select_related = ["venue", "plan"]
+    # Each announcement of the venues' dates is a plan: they add up.
+    autocomplete_fields = ["plan"]
 
 
 @admin.register(GridColumn)

@@ -70,7 +70,15 @@ def scope(queryset, request):
 def in_scope(obj, request) -> bool:
     if obj is None or obj.pk is None or is_secretariat(request.user):
         return True
-    return scope(type(obj)._default_manager.filter(pk=obj.pk), request).exists()
+    # Asked by every permission check of a page and of each of its inlines:
+    # once a record and request.
+    known = request.__dict__.setdefault("_department_scope", {})
+    key = (obj._meta.label, obj.pk)
+    if key not in known:
+        known[key] = scope(
+            type(obj)._default_manager.filter(pk=obj.pk), request
+        ).exists()
+    return known[key]
 
 
 class DepartmentScopedMixin:
@@ -122,6 +130,47 @@ class DepartmentScopedMixin:
                     user_organization(request.user)
                 )
             )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _page_object_id(request):
+    match = getattr(request, "resolver_match", None)
+    return match.kwargs.get("object_id") if match else None
+
+
+class ItemMeasuresMixin:
+    """The measure a record names is one of its own item's (施策 of another
+    item would print under the wrong item).
+
+    On the change page of the record or of the page holding it, the choices
+    are that item's measures, a short list; `measures_of_page` is the lookup
+    from a measure to that page's record. On an add page, where the item is
+    chosen in the same form, the measure is searched (the measures the
+    account keeps), or offered none (`measures_on_add = False`: a new item has
+    no measures yet)."""
+
+    measures_of_page = "item"
+    measures_on_add = True
+
+    def get_autocomplete_fields(self, request):
+        fields = list(super().get_autocomplete_fields(request))
+        if (
+            self.measures_on_add
+            and _page_object_id(request) is None
+            and "measure" not in fields
+        ):
+            fields.append("measure")
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "measure" and db_field.related_model is Measure:
+            object_id = _page_object_id(request)
+            if object_id is not None:
+                kwargs["queryset"] = Measure.objects.filter(
+                    **{self.measures_of_page: object_id}
+                )
+            elif not self.measures_on_add:
+                kwargs["queryset"] = Measure.objects.none()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -196,8 +245,9 @@ class ItemYearInline(HeadquartersScopedAdmin, admin.TabularInline):
     autocomplete_fields = ["merged_into"]
 
 
-class AgreementInline(HeadquartersScopedAdmin, admin.TabularInline):
+class AgreementInline(ItemMeasuresMixin, HeadquartersScopedAdmin, admin.TabularInline):
     model = Agreement
+    measures_on_add = False
     extra = 0
     fields = ["title", "measure", "date", "month", "parties", "parties_note"]
     autocomplete_fields = ["parties"]
@@ -337,9 +387,13 @@ def _roll_over(model_admin, request, item_years) -> None:
 
 
 class ResultTableInline(
-    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.StackedInline
+    ItemMeasuresMixin,
+    HeadquartersScopedAdmin,
+    DepartmentScopedMixin,
+    admin.StackedInline,
 ):
     model = ResultTable
+    measures_of_page = "item__years"
     extra = 0
     show_change_link = True
     fields = [
@@ -351,9 +405,13 @@ class ResultTableInline(
 
 
 class HighlightInline(
-    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.TabularInline
+    ItemMeasuresMixin,
+    HeadquartersScopedAdmin,
+    DepartmentScopedMixin,
+    admin.TabularInline,
 ):
     model = Highlight
+    measures_of_page = "item__years"
     extra = 0
     show_change_link = True
     fields = ["order", "title", "measure"]
@@ -528,7 +586,8 @@ class ResultRowInline(
 
 
 @admin.register(ResultTable)
-class ResultTableAdmin(ScopedModelAdmin):
+class ResultTableAdmin(ItemMeasuresMixin, ScopedModelAdmin):
+    measures_of_page = "item__years__result_tables"
     list_display = ["__str__", "item_year", "title", "order"]
     list_filter = ["item_year__fiscal_year"]
     search_fields = ["title", "item_year__item__name", "rows__results"]
@@ -556,6 +615,20 @@ class MilestoneInline(
 class HighlightIndicatorInline(IndicatorInline):
     fk_name = "highlight"
     fields = ["item_year", *IndicatorInline.fields]
+
+    def get_autocomplete_fields(self, request):
+        # On an add page the fiscal year is searched; on a highlight's page
+        # it is the highlight's own.
+        fields = list(super().get_autocomplete_fields(request))
+        if _page_object_id(request) is None:
+            fields.append("item_year")
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        object_id = _page_object_id(request)
+        if db_field.name == "item_year" and object_id is not None:
+            kwargs["queryset"] = ItemYear.objects.filter(highlights=object_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Highlight)

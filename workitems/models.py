@@ -610,6 +610,15 @@ class Session(ApproximateDate):
         return f"{text}予定" if text and self.planned else text
 
 
+def check_measure_of_item(measure: Measure | None, item_id: int) -> None:
+    """A record of an item names one of that item's measures, if any."""
+    if measure is not None and measure.item_id != item_id:
+        raise ValidationError(
+            {"measure": _("施策はこの項目のものを選んでください。")},
+            code="measure_other_item",
+        )
+
+
 class ResultTable(models.Model):
     """One table of results of an item's year: 項目 | 今年度の成果 | 次年度以降."""
 
@@ -669,6 +678,10 @@ class ResultTable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_year.item} {self.title}".strip()
+
+    def clean(self) -> None:
+        if self.item_year_id:
+            check_measure_of_item(self.measure, self.item_year.item_id)
 
     @property
     def next_heading_full(self) -> str:
@@ -777,6 +790,10 @@ class Highlight(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.item_year_id:
+            check_measure_of_item(self.measure, self.item_year.item_id)
 
     @property
     def overview_tree(self) -> list[dict]:
@@ -1051,6 +1068,10 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.item_id:
+            check_measure_of_item(self.measure, self.item_id)
 
     @property
     def when_label(self) -> str:

@@ -98,7 +98,9 @@ def test_a_department_submits_is_sent_back_resubmits_and_the_packet_holds_it(
         f"「{TITLE}」を提出しました。事務局の確認をお待ちください。"
     )
     material.refresh_from_db()
-    assert (material.submission, material.content) == ("submitted", "pdf")
+    # The draft waits on its submission; the material is as it was.
+    assert (material.submission, material.content) == ("submitted", "section")
+    assert not material.file
 
     # The secretariat sends it back with a comment.
     admin.goto("/admin/")
@@ -165,7 +167,8 @@ def test_a_department_submits_is_sent_back_resubmits_and_the_packet_holds_it(
         ("submitted", "kousei"),
         ("approved", "jimukyoku"),
     ]
-    assert material.file.name == material.submissions.last().file_name
+    assert material.content == "pdf"
+    assert material.submissions.last().file_name.startswith("shiryou4_r")
 
     # Distribute 第1版: the packet holds the second file, not the first.
     admin.goto("/admin/meetings/meeting/")

@@ -295,3 +295,38 @@ def test_a_draft_never_reaches_viewers_before_approval(
     assert client.get(file_url).status_code == 404
     material.refresh_from_db()
     assert not material.file
+
+
+def test_an_approved_material_can_be_asked_for_again(
+    client, material, kousei_user, secretariat_user
+):
+    submit_url = reverse("admin:meetings_material_submit", args=[material.pk])
+    review_url = reverse("admin:meetings_material_review", args=[material.pk])
+    client.force_login(kousei_user)
+    client.post(submit_url, {"file": _pdf(pages=2)})
+    client.force_login(secretariat_user)
+    client.post(review_url, {"approve": "1", "comment": ""})
+    page = client.get(review_url).content.decode()
+    assert "もう一度提出を依頼する" in page
+    response = client.post(
+        review_url,
+        {"request_again": "1", "comment": "最新の数字に差し替えてください。"},
+    )
+    assert response.status_code == 302
+    material.refresh_from_db()
+    assert material.submission == "requested"
+    # The approved file stays until the new one is approved.
+    with material.file.open("rb") as stream:
+        assert len(pypdf.PdfReader(stream).pages) == 2
+    client.force_login(kousei_user)
+    assert "最新の数字に差し替えて" in client.get(submit_url).content.decode()
+    assert client.post(submit_url, {"file": _pdf(pages=3)}).status_code == 302
+    material.refresh_from_db()
+    with material.file.open("rb") as stream:
+        assert len(pypdf.PdfReader(stream).pages) == 2
+    # Asking again is only for an approved material.
+    client.force_login(secretariat_user)
+    response = client.post(review_url, {"request_again": "1", "comment": ""})
+    assert "もう一度依頼できるのは承認済の資料だけです（今は提出済）。" in (
+        response.content.decode()
+    )

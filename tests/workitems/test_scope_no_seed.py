@@ -280,3 +280,85 @@ def test_the_parent_measure_choices_stay_within_the_item(client, world, kousei_u
         assert all(
             m.item_id == world["item"].pk and m.parent_id is None for m in parents
         )
+
+
+def _posted(form) -> dict:
+    """What the browser sends back of an unbound admin form, unchanged."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif value is not None:
+            data[name] = getattr(value, "pk", value)
+    return data
+
+
+def test_a_parent_measure_of_another_item_is_refused(rf, world, kousei_user):
+    """The measure page searches its parent among every measure the account
+    keeps (輸出's too); one of another item is refused when saved."""
+    from django.contrib import admin
+
+    foreign = Measure.objects.get(name="輸出の施策")
+    assert foreign in kept(Measure, world["kousei"])
+    relief = world["relief"]
+    request = rf.get(admin_url(Measure, "change", relief.pk))
+    request.user = kousei_user
+    form_class = admin.site._registry[Measure].get_form(request, relief, change=True)
+    data = _posted(form_class(instance=relief)) | {"parent": foreign.pk}
+    form = form_class(data, instance=relief)
+    assert form.errors == {"parent": ["上位の施策は同じ項目のものを選んでください。"]}
+
+
+@pytest.mark.parametrize("role", ["department", "secretariat"])
+def test_the_measures_offered_are_the_items_own(client, world, role):
+    """A fiscal year's results tables and highlights, a results table's page
+    and an item's agreements offer only the measures of their own item."""
+    user = factories.make_user(role=role, username=role, organization=world["kousei"])
+    client.force_login(user)
+    year = world["item"].years.get()
+    table = world["shared_row"].table  # kept by both
+    own = set(world["item"].measures.all())
+    pages = [
+        (admin_url(ItemYear, "change", year.pk), ("ResultTable", "Highlight")),
+        (admin_url(WorkItem, "change", world["item"].pk), ("Agreement",)),
+    ]
+    offered = []
+    for url, inlines in pages:
+        page = client.get(url)
+        assert page.status_code == 200
+        for inline in page.context["inline_admin_formsets"]:
+            if inline.formset.model.__name__ in inlines:
+                offered.append(inline.formset.empty_form.fields["measure"].queryset)
+    page = client.get(admin_url(ResultTable, "change", table.pk))
+    assert page.status_code == 200
+    offered.append(page.context["adminform"].form.fields["measure"].queryset)
+    expected = 4 if role == "secretariat" else 3
+    assert len(offered) == expected
+    for queryset in offered:
+        assert set(queryset) <= own and set(queryset), queryset.query
+
+
+def test_a_measure_of_another_item_is_refused(world):
+    """Where a measure is searched (an add page), one of another item is
+    refused when saved: results tables, highlights and agreements."""
+    from django.core.exceptions import ValidationError
+
+    from workitems.models import Agreement
+
+    foreign = Measure.objects.get(name="輸出の施策")
+    year = world["item"].years.get()
+    records = [
+        ResultTable(item_year=year, order=9, measure=foreign),
+        Highlight(item_year=year, order=9, title="他の項目の施策", measure=foreign),
+        Agreement(item=world["item"], title="他の項目の施策", measure=foreign),
+    ]
+    for record in records:
+        with pytest.raises(ValidationError) as refused:
+            record.full_clean()
+        assert refused.value.message_dict["measure"] == [
+            "施策はこの項目のものを選んでください。"
+        ]
+    for record in records:
+        record.measure = world["snow"]
+        record.clean()
