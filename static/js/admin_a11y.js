@@ -10,6 +10,8 @@
 // The field's name is its label, or the aria-label the server gave a control
 // of a tabular row (onechamber/admin_a11y.py). Run once the admin's scripts
 // have drawn their widgets (on load), and again whenever they redraw some.
+// Loaded async: a deferred script would hold back DOMContentLoaded, on which
+// the admin's own scripts (and the meeting editor's) draw the page.
 "use strict";
 {
   const fieldName = (select) => {
