@@ -5,7 +5,7 @@ from __future__ import annotations
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
@@ -269,9 +269,47 @@ class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularI
         return submission_link(obj)
 
 
-class AttendanceInline(
-    CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline
-):
+class KnownLabelsAutocomplete(AutocompleteSelect):
+    """An autocomplete whose chosen value is labelled from a dict read once a
+    request, not by a query per row (a meeting has some 35 attendees)."""
+
+    known_labels: dict[str, str] = {}
+
+    @classmethod
+    def like(cls, widget: AutocompleteSelect, labels: dict[str, str]):
+        new = cls(widget.field, widget.admin_site, attrs=widget.attrs)
+        new.choices = widget.choices
+        new.known_labels = labels
+        return new
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if str(v) not in ("", "None")]
+        if not all(v in self.known_labels for v in chosen):
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        for index, key in enumerate(chosen, start=len(options)):
+            options.append(
+                self.create_option(name, key, self.known_labels[key], True, index)
+            )
+        return [(None, options, 0)]
+
+
+def _meeting_position_labels(request) -> dict[str, str]:
+    cache = request.__dict__.setdefault("_inline_choices", {})
+    if "meeting_positions" not in cache:
+        used = Attendance.objects.filter(meeting_id=_object_id(request)).values(
+            "position_id"
+        )
+        cache["meeting_positions"] = {
+            str(p.pk): str(p)
+            for p in Position.objects.filter(pk__in=used).select_related("organization")
+        }
+    return cache["meeting_positions"]
+
+
+class AttendanceInline(HeadquartersScopedAdmin, admin.TabularInline):
     """出席者 in official order, compact: one line a person."""
 
     model = Attendance
@@ -280,19 +318,36 @@ class AttendanceInline(
     editor_kind = "attendance"
     editor_moves = editor_numbered = False
     editor_hint = ""
+    # One line a person: a column a field, headed as the list is read.
     cells = [
-        ("group", _("区分・順番"), ["group", "order"]),
-        ("position", _("職"), ["position", "title"]),
-        ("name", _("氏名・出席"), ["name", "mode"]),
-        ("proxy", _("代理出席"), ["proxy_title", "proxy_name"]),
-        ("seat", _("席（側・順）"), ["seat_side", "seat_order"]),
+        ("group", _("区分"), ["group"]),
+        ("order", _("順番"), ["order"]),
+        ("position", _("職"), ["position"]),
+        ("title", _("職名（当日）"), ["title"]),
+        ("name", _("氏名"), ["name"]),
+        ("mode", _("出席の形"), ["mode"]),
+        ("proxy_title", _("代理出席者の職名"), ["proxy_title"]),
+        ("proxy_name", _("代理出席者の氏名"), ["proxy_name"]),
+        ("seat_side", _("席の位置"), ["seat_side"]),
+        ("seat_order", _("席順"), ["seat_order"]),
     ]
-    cached_choice_fields = ("position",)
+    # A meeting's attendees each name one of the headquarters' positions:
+    # searched, not listed (the list grows with every organisation's posts).
+    autocomplete_fields = ["position"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "position":
             kwargs["queryset"] = Position.objects.select_related("organization")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "position" and formfield is not None:
+            widget = formfield.widget
+            widget = getattr(widget, "widget", widget)
+            if isinstance(widget, AutocompleteSelect):
+                # The rows' chosen positions, read once for all the rows.
+                formfield.widget = KnownLabelsAutocomplete.like(
+                    widget, _meeting_position_labels(request)
+                )
+        return formfield
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -373,17 +428,49 @@ class MeetingAdmin(SafeChangeListMixin, HeadquartersScopedAdmin, HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_materials=Count("materials"))
+        return (
+            super()
+            .get_queryset(request)
+            # Also for the autocomplete, whose labels name the headquarters
+            # (the changelist adds list_select_related only to a queryset
+            # that selects nothing related yet: name it all here).
+            .select_related(*self.list_select_related)
+            .annotate(_materials=Count("materials"))
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # A material given 提出部局 and 提出期限 here asks that department.
-        for material in form.instance.materials.filter(
-            submission=submissions.State.NONE,
-            department__isnull=False,
-            deadline__isnull=False,
-        ):
-            submissions.request_if_due(material, request.user)
+        asked = [
+            material
+            for material in form.instance.materials.filter(
+                submission=submissions.State.NONE,
+                department__isnull=False,
+                deadline__isnull=False,
+            ).select_related("department")
+            if submissions.request_if_due(material, request.user)
+        ]
+        if asked:
+            self.message_user(
+                request,
+                _bulleted(
+                    _(
+                        "%(n)s件の資料の提出を依頼しました。各部局の管理画面の"
+                        "「提出をお願いしている資料」に表示されます。"
+                    )
+                    % {"n": len(asked)},
+                    [
+                        _("%(title)s：%(department)s（提出期限 %(deadline)s）")
+                        % {
+                            "title": m.title,
+                            "department": m.department,
+                            "deadline": jdates.wareki(m.deadline, with_weekday=False),
+                        }
+                        for m in asked
+                    ],
+                ),
+                messages.INFO,
+            )
 
     def get_urls(self):
         return [

@@ -54,6 +54,23 @@ def _record(
     return record
 
 
+def _locked(material: Material, state: str, message: str, code: str) -> Material:
+    """The material, locked for this transaction, if it is in `state`; else
+    the message (naming the state it is in)."""
+    material = Material.objects.select_for_update().get(pk=material.pk)
+    if material.submission != state:
+        raise ValidationError(
+            message % {"state": material.get_submission_display()}, code=code
+        )
+    return material
+
+
+def _move(material, state, step, by, comment, fields=()) -> Submission:
+    material.submission = state
+    material.save(update_fields=["submission", "updated_at", *fields])
+    return _record(material, step, by, comment.strip())
+
+
 def latest_file(material: Material) -> Submission | None:
     """The last submission that handed in a PDF (what the secretariat reviews)."""
     return (
@@ -81,16 +98,13 @@ def request_again(*, material: Material, by, comment: str = "") -> Submission:
     """Ask the department again for a material already approved (a 差し替え):
     it is 未提出 again, and what was approved stays on the material until the
     new file is approved."""
-    material = Material.objects.select_for_update().get(pk=material.pk)
-    if material.submission != State.APPROVED:
-        raise ValidationError(
-            _("もう一度依頼できるのは承認済の資料だけです（今は%(state)s）。")
-            % {"state": material.get_submission_display()},
-            code="not_approved",
-        )
-    material.submission = State.REQUESTED
-    material.save(update_fields=["submission", "updated_at"])
-    return _record(material, Step.REQUESTED, by, comment.strip())
+    material = _locked(
+        material,
+        State.APPROVED,
+        _("もう一度依頼できるのは承認済の資料だけです（今は%(state)s）。"),
+        "not_approved",
+    )
+    return _move(material, State.REQUESTED, Step.REQUESTED, by, comment)
 
 
 def asked_of(org: Organization | None) -> QuerySet:
@@ -141,34 +155,29 @@ def submit(*, material: Material, by, file=None, comment: str = "") -> Submissio
 @transaction.atomic
 def send_back(*, material: Material, by, comment: str) -> Submission:
     """The secretariat returns a submitted material, saying what to change."""
-    material = Material.objects.select_for_update().get(pk=material.pk)
     if not comment.strip():
         raise ValidationError(
             _("差し戻す理由（直してほしいこと）を入力してください。"),
             code="comment_required",
         )
-    if material.submission != State.SUBMITTED:
-        raise ValidationError(
-            _("差し戻せるのは提出済の資料だけです（今は%(state)s）。")
-            % {"state": material.get_submission_display()},
-            code="not_submitted",
-        )
-    material.submission = State.RETURNED
-    material.save(update_fields=["submission", "updated_at"])
-    return _record(material, Step.RETURNED, by, comment.strip())
+    material = _locked(
+        material,
+        State.SUBMITTED,
+        _("差し戻せるのは提出済の資料だけです（今は%(state)s）。"),
+        "not_submitted",
+    )
+    return _move(material, State.RETURNED, Step.RETURNED, by, comment)
 
 
 @transaction.atomic
 def approve(*, material: Material, by, comment: str = "") -> Submission:
-    material = Material.objects.select_for_update().get(pk=material.pk)
-    if material.submission != State.SUBMITTED:
-        raise ValidationError(
-            _("承認できるのは提出済の資料だけです（今は%(state)s）。")
-            % {"state": material.get_submission_display()},
-            code="not_submitted",
-        )
-    material.submission = State.APPROVED
-    fields = ["submission", "updated_at"]
+    material = _locked(
+        material,
+        State.SUBMITTED,
+        _("承認できるのは提出済の資料だけです（今は%(state)s）。"),
+        "not_submitted",
+    )
+    fields = []
     handed_in = latest_file(material)
     if handed_in is not None:
         # What the department handed in becomes the material's PDF now.
@@ -177,9 +186,8 @@ def approve(*, material: Material, by, comment: str = "") -> Submission:
                 handed_in.file_name or "submission.pdf", stream, save=False
             )
         material.content = Material.Content.PDF
-        fields += ["file", "content"]
-    material.save(update_fields=fields)
-    return _record(material, Step.APPROVED, by, comment.strip())
+        fields = ["file", "content"]
+    return _move(material, State.APPROVED, Step.APPROVED, by, comment, fields)
 
 
 def overdue(materials: QuerySet, today: dt.date) -> QuerySet:

@@ -280,3 +280,20 @@ def test_the_admin_shows_dates_and_years_in_wareki(client, meeting):
     assert 'name="date" value="令和3年6月4日"' in page
     # The 年度 is a text input (a number input cannot hold 令和3年度).
     assert 'type="text" name="fiscal_year" value="令和3年度"' in page
+
+
+def test_saving_a_deadline_in_the_editor_asks_the_department_and_says_so(
+    client, meeting
+):
+    kousei = factories.make_department(name="厚生部")
+    data = opened(client, meeting)
+    rows = {data[f"materials-{i}-title"]: i for i in range(3)}
+    n = rows["一つ目"]
+    data[f"materials-{n}-department"] = str(kousei.pk)
+    data[f"materials-{n}-deadline"] = "令和3年5月28日"
+    response = client.post(_url(meeting), data, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1件の資料の提出を依頼しました。" in page
+    assert "一つ目：厚生部（提出期限 令和3年5月28日）" in page
+    assert Material.objects.get(title="一つ目").submission == "requested"
