@@ -36,9 +36,7 @@ def _row(page, title: str):
 
 def _numbers(page) -> list[str]:
     """The 次第 as the editor shows it: number and title of each row."""
-    page.wait_for_function(
-        "document.querySelector('#agenda_items-group .live-number').textContent"
-    )
+    expect(page.locator("#agenda_items-group .live-number").first).not_to_be_empty()
     rows = page.locator("#agenda_items-group tbody tr.form-row:not(.empty-form)")
     return [
         f"{row.locator('.live-number').inner_text()} "

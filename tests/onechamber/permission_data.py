@@ -4,8 +4,8 @@ published and an unpublished meeting, and of every record the admin shows one
 of each department's item and one of the other headquarters.
 
 Names carry markers that a page must never show to the wrong account:
-ZZUNPUB (the unpublished meeting), ZZHQ2 (the second headquarters), ZZA and
-ZZB (the records of department A's and of department B's item only).
+ZZ未公開 (the unpublished meeting), ZZ他本部 (the second headquarters), ZZ部局A
+and ZZ部局B (the records of department A's and of department B's item only).
 """
 
 from __future__ import annotations
@@ -46,10 +46,12 @@ from workitems.models import (
     ResultTable,
 )
 
-UNPUBLISHED = "ZZUNPUB"
-OTHER_HQ = "ZZHQ2"
-ONLY_A = "ZZA"
-ONLY_B = "ZZB"
+# Marks no random token can hold (a CSRF token is ASCII letters and digits:
+# "ZZA" turned up in one by chance).
+UNPUBLISHED = "ZZ未公開"
+OTHER_HQ = "ZZ他本部"
+ONLY_A = "ZZ部局A"
+ONLY_B = "ZZ部局B"
 
 ANON, V1, V2, DA, DB = "anon", "viewer_m1", "viewer_m2", "dept_a", "dept_b"
 SEC, SU = "secretariat", "superuser"
