@@ -78,9 +78,15 @@ class OrganizationQuerySet(ScopedQuerySet):
 
 
 def own_organization_ids(org) -> set[int]:
-    """The primary keys of `org` and of every organisation below it."""
+    """The primary keys of `org` and of every organisation below it.
+
+    Kept on the instance for its life (an account's organisation lives one
+    request): a department's page asks it for every choice it narrows."""
     if org is None:
         return set()
+    cached = org.__dict__.get("_own_organization_ids")
+    if cached is not None:
+        return set(cached)
     found = {org.pk}
     frontier = {org.pk}
     while frontier:
@@ -90,6 +96,7 @@ def own_organization_ids(org) -> set[int]:
             .values_list("pk", flat=True)
         )
         found |= frontier
+    org.__dict__["_own_organization_ids"] = frozenset(found)
     return found
 
 

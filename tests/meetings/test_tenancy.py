@@ -184,10 +184,20 @@ def test_admin_lists_and_pages_are_scoped(client, ishikawa, seed):
         assert seed_word not in lists, seed_word
     response = client.get(reverse("admin:meetings_meeting_change", args=[seed.pk]))
     assert response.status_code == 404  # not "does not exist": none to see
-    # Choices of a form offer only the headquarters' own records.
-    form = _text(client, reverse("admin:meetings_attendance_add"))
-    assert "令和3年度第4回いしかわ連携推進本部会議" in form
-    assert SEED_MEETING not in form
+    # Choices of a form offer only the headquarters' own records (the
+    # attendee's meeting is searched: the autocomplete answers).
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "meetings",
+            "model_name": "attendance",
+            "field_name": "meeting",
+            "term": "",
+        },
+    ).json()["results"]
+    names = [result["text"] for result in found]
+    assert "令和3年度第4回いしかわ連携推進本部会議" in names
+    assert SEED_MEETING not in names
 
 
 def test_a_new_record_in_the_admin_belongs_to_the_users_headquarters(
