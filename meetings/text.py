@@ -117,3 +117,32 @@ def tabs_to_markdown(text: str) -> str:
             out.append(line)
     flush()
     return "\n".join(out)
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def headings_from(markup: str, top: int) -> SafeString:
+    """`markup` (safe HTML) with its headings renumbered so that the first is
+    `top` and none skips a level: a section printed from h3 or h4 in the
+    packet reads as h2, h3… under a page's own h1."""
+    outline: list[tuple[int, int]] = []  # (level in markup, new level)
+    open_tags: list[int] = []
+
+    def renumber(match: re.Match) -> str:
+        closing, level = match.group(1), int(match.group(2))
+        if closing:
+            new = open_tags.pop() if open_tags else level
+            return f"</h{new}"
+        same = None
+        while outline and outline[-1][0] >= level:
+            old, new_level = outline.pop()
+            if old == level:
+                same = new_level
+        if same is None:
+            same = min(outline[-1][1] + 1, 6) if outline else top
+        outline.append((level, same))
+        open_tags.append(same)
+        return f"<h{same}"
+
+    return mark_safe(_HEADING.sub(renumber, markup))  # noqa: S308 - only heading digits change

@@ -56,3 +56,13 @@ def test_the_material_form_stores_a_pasted_table(client, secretariat_user):
     )
     assert response.status_code == 302
     assert "| 富山市 | 1月14日 | 12,000 |" in Material.objects.get().text
+
+
+def test_a_body_s_headings_are_renumbered_from_a_level_with_no_gap():
+    from meetings.text import headings_from
+
+    html = '<h4 class="x">規則</h4><p>h4</p><h3>表</h3><H6>注</H6><h4>推移</h4>'
+    assert headings_from(html, 2) == (
+        '<h2 class="x">規則</h2><p>h4</p><h2>表</h2><h3>注</h3><h3>推移</h3>'
+    )
+    assert headings_from("<p>見出しなし</p>", 2) == "<p>見出しなし</p>"
