@@ -159,8 +159,22 @@ def _object_id(request):
     return request.resolver_match.kwargs.get("object_id")
 
 
+class CompactRowsMixin:
+    """An inline of the meeting editor: rows in its compact table
+    (`cells` lays out its columns), whose choices are picked, not added or
+    edited from the row (no 「+」 and pencil beside them)."""
+
+    template = "admin/meetings/meeting/compact_inline.html"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
+            formfield.widget = formfield.widget.widget
+        return formfield
+
+
 class AgendaItemInline(
-    CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline
+    CompactRowsMixin, CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline
 ):
     """次第 as a tree: rows in print order, moved and indented in the browser
     (meetings/editor.py, static/js/meeting_editor.js)."""
@@ -168,7 +182,6 @@ class AgendaItemInline(
     model = AgendaItem
     form = AgendaItemForm
     formset = AgendaTreeFormSet
-    template = "admin/meetings/meeting/compact_inline.html"
     editor_kind = "agenda"
     editor_moves = editor_numbered = True
     editor_hint = _(
@@ -197,24 +210,16 @@ class AgendaItemInline(
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "materials" and isinstance(
-            getattr(formfield, "widget", None), RelatedFieldWidgetWrapper
-        ):
-            # Checkboxes of this meeting's materials: no 「+」 to add one here.
-            formfield.widget = formfield.widget.widget
-        return formfield
 
-
-class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline):
+class MaterialInline(
+    CompactRowsMixin, CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularInline
+):
     """配付資料 in a compact table: 資料番号 shown as it will print, rows moved
     by dragging (順番 written by the page), PDF chosen in the row; the 本文 and
     the details are on the material's own page (「詳細」)."""
 
     model = Material
     form = MaterialForm
-    template = "admin/meetings/meeting/compact_inline.html"
     editor_kind = "materials"
     editor_moves = editor_numbered = True
     editor_hint = _(
@@ -253,10 +258,7 @@ class MaterialInline(CachedChoicesMixin, HeadquartersScopedAdmin, admin.TabularI
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "order":
-            formfield.widget = forms.HiddenInput()
-        if isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
-            # A department is chosen, not added, from a meeting's row.
-            formfield.widget = formfield.widget.widget
+            formfield.widget = forms.HiddenInput()  # written by dragging
         return formfield
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -309,12 +311,11 @@ def _meeting_position_labels(request) -> dict[str, str]:
     return cache["meeting_positions"]
 
 
-class AttendanceInline(HeadquartersScopedAdmin, admin.TabularInline):
+class AttendanceInline(CompactRowsMixin, HeadquartersScopedAdmin, admin.TabularInline):
     """出席者 in official order, compact: one line a person."""
 
     model = Attendance
     extra = 0
-    template = "admin/meetings/meeting/compact_inline.html"
     editor_kind = "attendance"
     editor_moves = editor_numbered = False
     editor_hint = ""
@@ -341,18 +342,11 @@ class AttendanceInline(HeadquartersScopedAdmin, admin.TabularInline):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "position" and formfield is not None:
             widget = formfield.widget
-            widget = getattr(widget, "widget", widget)
             if isinstance(widget, AutocompleteSelect):
                 # The rows' chosen positions, read once for all the rows.
                 formfield.widget = KnownLabelsAutocomplete.like(
                     widget, _meeting_position_labels(request)
                 )
-        return formfield
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
-            formfield.widget = formfield.widget.widget
         return formfield
 
     fields = [

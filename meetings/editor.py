@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import AgendaItem, Material
+from meetings.models import AgendaItem
 from meetings.reports import number_materials
 
 
@@ -131,10 +131,3 @@ class AgendaTreeFormSet(BaseInlineFormSet):
     def save_existing(self, form, obj, commit=True):
         self._set_parent(form, commit)
         return super().save_existing(form, obj, commit=commit)
-
-    def has_changed(self):
-        return super().has_changed()
-
-
-def meeting_materials_choice(meeting_id):
-    return Material.objects.filter(meeting_id=meeting_id)

@@ -34,7 +34,11 @@ def _form_lines(form, where: str, row_anchor: str) -> list[ErrorLine]:
             label = str(form.fields[name].label) if name in form.fields else name
             anchor = _field_anchor(form, name, row_anchor)
         for message in errors:
-            heading = f"{where}：{label}" if label else where
+            heading = (
+                _("%(where)s：%(label)s") % {"where": where, "label": label}
+                if label
+                else where
+            )
             lines.append(ErrorLine(heading, str(message), anchor))
     return lines
 
