@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "meetings",
     "workitems",
     "vaccination",
+    # Reads every app (it indexes what their pages show), so it comes last and
+    # no app imports it.
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("workitems.urls")),
     path("", include("vaccination.urls")),
+    path("", include("search.urls")),
 ]
 
 handler400 = "onechamber.views.bad_request"

@@ -9,7 +9,7 @@
 //
 // The field's name is its label, or the aria-label the server gave a control
 // of a tabular row (onechamber/admin_a11y.py). Run once the admin's scripts
-// have drawn their widgets (on load), and again whenever they redraw some.
+// have drawn their widgets, and again whenever they redraw some.
 // Loaded async: a deferred script would hold back DOMContentLoaded, on which
 // the admin's own scripts (and the meeting editor's) draw the page.
 "use strict";
@@ -55,21 +55,17 @@
     });
   };
 
-  let pending = false;
-  const fixSoon = () => {
-    if (!pending) {
-      pending = true;
-      requestAnimationFrame(() => {
-        pending = false;
-        fix();
-      });
-    }
-  };
-
-  window.addEventListener("load", () => {
+  // Fixed in the observer's own callback, a microtask run straight after the
+  // change: a frame later (requestAnimationFrame) left a moment in which a
+  // widget drawn after the page's load (jQuery runs its ready handlers from a
+  // timer) stood unnamed, and a check run in it found the combobox nameless.
+  // Observed from the moment this runs, not from load; fix() only adds a
+  // name once, so its own change does not set it off again.
+  new MutationObserver(fix).observe(document.documentElement, { childList: true, subtree: true });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fix);
+  } else {
     fix();
-    // Select2 redraws a selection (and its cross) on every change, and an
-    // inline's "add another" row draws new widgets.
-    new MutationObserver(fixSoon).observe(document.body, { childList: true, subtree: true });
-  });
+  }
+  window.addEventListener("load", fix);
 }
