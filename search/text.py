@@ -40,7 +40,7 @@ def _is_cjk(ch: str) -> bool:
     """Kanji, kana, the long vowel mark and 々: characters written without spaces."""
     code = ord(ch)
     return (
-        0x3041 <= code <= 0x30FF  # hiragana, katakana, ー
+        (0x3041 <= code <= 0x30FF and ch not in "゠・")  # hiragana, katakana, ー
         or 0x3400 <= code <= 0x4DBF  # CJK extension A
         or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
         or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
@@ -164,7 +164,7 @@ def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 # Between the runs of a term, as a text may write it: 2021.11.10, R3・4.
-_BETWEEN = r"[^0-9a-z\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆]*"
+_BETWEEN = r"[^0-9a-z\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u9fff\uf900-\ufaff々〆]*"
 
 
 def _year_spellings(year: int) -> list[str]:

@@ -17,7 +17,7 @@ PAGE_SIZE = 20
 
 
 def _result(doc: Document, terms: list[text.Term]) -> dict:
-    body = doc.body if text.matches(doc.body, terms) else doc.context or doc.body
+    body = doc.body
     return {
         "kind": doc.get_kind_display(),
         "kind_code": doc.kind,
