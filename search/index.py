@@ -196,17 +196,22 @@ def _remove(source_name: str, object_ids: list[int]) -> None:
 
 @transaction.atomic
 def update(targets: Iterable[Target]) -> int:
-    """Rewrite the documents the targets name; the count written."""
-    written = 0
-    for source_name, field, value in dict.fromkeys(
-        (s, f, v) for s, f, v in targets
-    ):
-        source = SOURCES[source_name]
-        objects = list(source.queryset().filter(**{field: value}))
-        if field == "pk" and not objects:
-            _remove(source_name, [value])
-        written += _write(source_name, objects)
-    return written
+    """Rewrite the documents the targets name, each once; the count written."""
+    by_pk: dict[str, set] = {}
+    objects: dict[str, dict[int, object]] = {}
+    for source_name, field, value in dict.fromkeys(tuple(t) for t in targets):
+        if field == "pk":
+            by_pk.setdefault(source_name, set()).add(value)
+            continue
+        found = SOURCES[source_name].queryset().filter(**{field: value})
+        objects.setdefault(source_name, {}).update((o.pk, o) for o in found)
+    for source_name, pks in by_pk.items():
+        wanted = pks - objects.get(source_name, {}).keys()
+        found = SOURCES[source_name].queryset().filter(pk__in=wanted)
+        objects.setdefault(source_name, {}).update((o.pk, o) for o in found)
+        # Deleted since: their documents go.
+        _remove(source_name, sorted(pks - objects[source_name].keys()))
+    return sum(_write(name, list(objs.values())) for name, objs in objects.items())
 
 
 @transaction.atomic

@@ -62,24 +62,42 @@ class WorkItemQuerySet(ScopedQuerySet):
         ).distinct()
 
     def concerning(self, org: Organization) -> WorkItemQuerySet:
-        """Items `org` proposed, is a target of, or takes part in."""
+        """Items `org` proposed, is a target of, or takes part in.
+
+        Each way is a subquery of item ids, so no join multiplies the rows
+        (a DISTINCT over five joins read 14,700 rows for 600 items)."""
         return self.filter(
-            Q(proposals__organization=org)
-            | Q(targets=org)
-            | Q(targets_all=True)
-            | Q(measures__participants=org)
-            | Q(measures__sessions__participants=org)
-        ).distinct()
+            Q(targets_all=True)
+            | Q(pk__in=ItemProposer.objects.filter(organization=org).values("item_id"))
+            | Q(
+                pk__in=WorkItem.targets.through.objects.filter(
+                    organization=org
+                ).values("workitem_id")
+            )
+            | Q(
+                pk__in=Measure.participants.through.objects.filter(
+                    organization=org
+                ).values("measure__item_id")
+            )
+            | Q(
+                pk__in=Session.participants.through.objects.filter(
+                    organization=org
+                ).values("session__measure__item_id")
+            )
+        )
 
     def for_department(self, org: Organization | None) -> WorkItemQuerySet:
         """Items for which department `org` or one of its divisions is responsible."""
         if org is None:
             return self.none()
         return self.filter(
-            Q(responsibilities__organization=org)
-            | Q(responsibilities__organization__parent=org)
-            | Q(measures__department=org)
-        ).distinct()
+            Q(
+                pk__in=ItemDepartment.objects.filter(
+                    Q(organization=org) | Q(organization__parent=org)
+                ).values("item_id")
+            )
+            | Q(pk__in=Measure.objects.filter(department=org).values("item_id"))
+        )
 
     def for_listing(self) -> WorkItemQuerySet:
         """With proposers, departments, targets and years, as lists show them."""
