@@ -99,13 +99,13 @@ class SqliteBackend:
         expr = self.expression(terms)
         table = queryset.model._meta.db_table
         return queryset.filter(
-            id__in=RawSQL(
+            id__in=RawSQL(  # noqa: S611 - the query is a parameter
                 f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s",  # noqa: S608
                 [expr],
             )
         ).annotate(
             # bm25 is lower for a better match: negated, higher is better.
-            rank=RawSQL(
+            rank=RawSQL(  # noqa: S611 - the query is a parameter
                 f"(SELECT -bm25({self.table}, {TITLE}, {BODY}, {CHARACTERS}) "  # noqa: S608
                 f"FROM {self.table} WHERE {self.table} MATCH %s "
                 f'AND rowid = "{table}"."id")',
@@ -180,7 +180,7 @@ class PostgresBackend:
         table = queryset.model._meta.db_table
         return (
             queryset.alias(
-                _matched=RawSQL(
+                _matched=RawSQL(  # noqa: S611 - the query is a parameter
                     f'"{table}"."vector" @@ %s::tsquery',
                     [expr],
                     output_field=BooleanField(),
@@ -188,7 +188,7 @@ class PostgresBackend:
             )
             .filter(_matched=True)
             .annotate(
-                rank=RawSQL(
+                rank=RawSQL(  # noqa: S611 - the query is a parameter
                     f"ts_rank('{{{CHARACTERS / TITLE}, 0, {BODY / TITLE}, 1}}', "
                     f'"{table}"."vector", %s::tsquery)',
                     [expr],

@@ -72,7 +72,9 @@ def _pdf_pages(materials: Iterable[Material]) -> dict[int, list[str]]:
             try:
                 pages = extract_pages(material.file.path)
             except Exception:  # noqa: BLE001 - an unreadable PDF is indexed by title
-                logger.warning("search: cannot read the PDF of material %s", material.pk)
+                logger.warning(
+                    "search: cannot read the PDF of material %s", material.pk
+                )
                 pages = []
             kept, _ = ExtractedText.objects.get_or_create(
                 sha256=digest, defaults={"pages": pages}
@@ -224,9 +226,7 @@ def rebuild(*, batch: int = 500) -> dict[str, int]:
         counts[name] = 0
         ids = list(source.queryset().order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), batch):
-            objects = list(
-                source.queryset().filter(pk__in=ids[start : start + batch])
-            )
+            objects = list(source.queryset().filter(pk__in=ids[start : start + batch]))
             counts[name] += _write(name, objects)
     return counts
 
@@ -245,8 +245,10 @@ def visible_to(user) -> QuerySet[Document]:
 
 def matching(documents: QuerySet[Document], terms: list[text.Term]) -> QuerySet:
     """The documents holding every term, best first (annotated `rank`)."""
-    return backend().match(documents, terms).order_by(
-        "-rank", "-fiscal_year", "-date", "id"
+    return (
+        backend()
+        .match(documents, terms)
+        .order_by("-rank", "-fiscal_year", "-date", "id")
     )
 
 

@@ -64,8 +64,10 @@ TARGETS = {
     # The proposal sheet is read into its item's document.
     Proposal: lambda o: [("workitems.workitem", "years__proposal", o.pk)],
     Measure: lambda o: _item(o.item_id),
-    Session: lambda o: [("workitems.session", "pk", o.pk)]
-    + [("workitems.workitem", "pk", o.measure.item_id)],
+    Session: lambda o: (
+        [("workitems.session", "pk", o.pk)]
+        + [("workitems.workitem", "pk", o.measure.item_id)]
+    ),
     ResultTable: lambda o: [("workitems.resultrow", "table_id", o.pk)],
     ResultRow: lambda o: [("workitems.resultrow", "pk", o.pk)],
     Highlight: lambda o: [("workitems.highlight", "pk", o.pk)],
@@ -107,13 +109,18 @@ def _changed(sender, instance, **kwargs) -> None:
 
 
 def _m2m_changed(sender, instance, action, **kwargs) -> None:
-    if action in ("post_add", "post_remove", "post_clear") and type(instance) in TARGETS:
+    if (
+        action in ("post_add", "post_remove", "post_clear")
+        and type(instance) in TARGETS
+    ):
         note(TARGETS[type(instance)](instance))
 
 
 def connect() -> None:
     for model in TARGETS:
-        post_save.connect(_changed, sender=model, dispatch_uid=f"search-{model.__name__}")
+        post_save.connect(
+            _changed, sender=model, dispatch_uid=f"search-{model.__name__}"
+        )
         post_delete.connect(
             _changed, sender=model, dispatch_uid=f"search-del-{model.__name__}"
         )

@@ -67,9 +67,7 @@ def fold(text: str) -> str:
     dates as 2022年1月20日 however written (R4.1.20, 令和4年1月20日, 2022/01/20)."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = _ERA_YEAR.sub(_western_year, text)
-    return _DATE.sub(
-        lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text
-    )
+    return _DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text)
 
 
 def _western_year(match: re.Match) -> str:
@@ -164,7 +162,9 @@ def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 # Between the runs of a term, as a text may write it: 2021.11.10, R3・4.
-_BETWEEN = r"[^0-9a-z\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u9fff\uf900-\ufaff々〆]*"
+_BETWEEN = (
+    r"[^0-9a-z\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u9fff\uf900-\ufaff々〆]*"
+)
 
 
 def _year_spellings(year: int) -> list[str]:

@@ -63,9 +63,10 @@ def search(request):
         documents = documents.filter(municipalities=data["municipality"])
     matched = index.matching(documents, terms)
     kinds = dict(
-        matched.order_by().values_list("kind").annotate(n=Count("pk")).values_list(
-            "kind", "n"
-        )
+        matched.order_by()
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
     )
     if data["kind"]:
         matched = matched.filter(kind=data["kind"])

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import zoneinfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from meetings import versioning
 from meetings.models import Meeting
 from workitems.models import Session
 
@@ -82,3 +85,46 @@ def build_calendar(*, meetings, sessions) -> bytes:
             cal.add_component(_session_event(session, stamp))
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+# A fiscal year's feed is rebuilt at most this often while nothing changes.
+CACHE_SECONDS = 3600
+
+
+def feed(*, user, headquarters_id: int, first_year: int, last_year: int):
+    """The feed of a user's headquarters for fiscal years first..last, and its
+    ETag: (a function that gives the body, etag). Kept in the cache under the headquarters' content
+    version, so any write to its data makes the next request build afresh,
+    and the ETag names that version: a client that has it gets 304 with no
+    build at all."""
+    unpublished = user.has_perm("meetings.view_unpublished_meeting")
+    version = versioning.current(headquarters_id)
+    key = ":".join(
+        str(part)
+        for part in (
+            "schedule-ics",
+            versioning.code_version()[:12],
+            headquarters_id,
+            version,
+            int(unpublished),
+            first_year,
+            last_year,
+        )
+    )
+    etag = 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+    def build() -> bytes:
+        meetings = (
+            Meeting.objects.visible_to(user)
+            .filter(fiscal_year__range=(first_year, last_year))
+            .select_related("headquarters")
+        )
+        sessions = (
+            Session.objects.for_headquarters(headquarters_id)
+            .filter(fiscal_year__range=(first_year, last_year))
+            .dated()
+            .select_related("measure__item")
+        )
+        return build_calendar(meetings=meetings, sessions=sessions)
+
+    return (lambda: cache.get_or_set(key, build, CACHE_SECONDS)), etag

@@ -70,9 +70,9 @@ class WorkItemQuerySet(ScopedQuerySet):
             Q(targets_all=True)
             | Q(pk__in=ItemProposer.objects.filter(organization=org).values("item_id"))
             | Q(
-                pk__in=WorkItem.targets.through.objects.filter(
-                    organization=org
-                ).values("workitem_id")
+                pk__in=WorkItem.targets.through.objects.filter(organization=org).values(
+                    "workitem_id"
+                )
             )
             | Q(
                 pk__in=Measure.participants.through.objects.filter(

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from meetings.models import Meeting, Organization, UserProfile, headquarters_of
 from onechamber import jdates
 from onechamber.forms import clean_year
 from workitems import reports, services
-from workitems.calendar import FILENAME, build_calendar
+from workitems.calendar import FILENAME, feed
 from workitems.models import (
     Agreement,
     FiscalYearPlan,
@@ -276,17 +276,39 @@ def schedule_ics(request):
     )
     if profile is None:
         raise Http404
-    meetings = Meeting.objects.visible_to(profile.user).select_related("headquarters")
-    sessions = (
-        Session.objects.for_headquarters(profile.headquarters_id)
-        .dated()
-        .select_related("measure__item")
+    this_year = jdates.fiscal_year(_today())
+    first_year, last_year = this_year - 1, this_year + 1
+    if request.GET.get("from"):
+        try:
+            first_year = clean_year(jdates.parse_fiscal_year(request.GET["from"]))
+        except (ValueError, ValidationError) as error:
+            message = error.messages[0] if isinstance(error, ValidationError) else error
+            return HttpResponse(
+                _("from（最初の年度）が読み取れません：%(error)s") % {"error": message},
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        first_year = min(first_year, last_year)
+    body, etag = feed(
+        user=profile.user,
+        headquarters_id=profile.headquarters_id,
+        first_year=first_year,
+        last_year=last_year,
     )
-    body = build_calendar(meetings=meetings, sessions=sessions)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{FILENAME}"'
+    if etag in _etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body(), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{FILENAME}"'
+    response["ETag"] = etag
     response["Cache-Control"] = "private, max-age=900"
     return response
+
+
+def _etags(header: str) -> set[str]:
+    """The ETags an If-None-Match header names, weak or strong alike."""
+    tags = {tag.strip() for tag in header.split(",") if tag.strip()}
+    return tags | {f"W/{tag}" for tag in tags if not tag.startswith("W/")}
 
 
 def plan_latest(request):

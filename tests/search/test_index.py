@@ -42,18 +42,25 @@ def item_year():
 
 
 def test_two_character_words_find_their_hits(viewer, item_year):
-    make_result_row(item_year=item_year, label="連携除雪区間の拡大", results="・除雪計画")
+    make_result_row(
+        item_year=item_year, label="連携除雪区間の拡大", results="・除雪計画"
+    )
     make_result_row(item_year=item_year, label="雪捨て場", results="・共同利用")
     index.rebuild()
     assert found(viewer, "除雪") == ["連携除雪区間の拡大"]
     # The item's name: in the item, and in where each row stands.
     assert found(viewer, "防災")[0] == "防災・危機管理体制の連携・強化"
-    assert set(found(viewer, "防災", kind="result")) == {"連携除雪区間の拡大", "雪捨て場"}
+    assert set(found(viewer, "防災", kind="result")) == {
+        "連携除雪区間の拡大",
+        "雪捨て場",
+    }
     assert set(found(viewer, "雪", kind="result")) == {"雪捨て場", "連携除雪区間の拡大"}
 
 
 def test_full_width_and_half_width_find_each_other(viewer, item_year):
-    make_result_row(item_year=item_year, label="ＲＰＡの共同導入", results="・2022年から")
+    make_result_row(
+        item_year=item_year, label="ＲＰＡの共同導入", results="・2022年から"
+    )
     make_result_row(item_year=item_year, label="AIの活用", results="・２０２３年から")
     index.rebuild()
     assert found(viewer, "RPA") == ["ＲＰＡの共同導入"]
@@ -67,7 +74,9 @@ def test_wareki_and_western_years_find_a_fiscal_year(viewer):
     this = make_item_year(item=item, fiscal_year=2021)
     later = make_item_year(item=item, fiscal_year=2022, status="continued")
     make_result_row(item_year=this, label="周遊観光", results="・実施")
-    make_result_row(item_year=later, label="広域観光", results="・2021年度の結果を受けて")
+    make_result_row(
+        item_year=later, label="広域観光", results="・2021年度の結果を受けて"
+    )
     index.rebuild()
     # The row of FY2021 by its year; the FY2022 row by its text.
     rows = {"kind": "result"}

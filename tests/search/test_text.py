@@ -26,7 +26,13 @@ def test_wareki_years_are_read_as_western_years():
 
 
 def test_dates_are_read_alike_however_written():
-    written = ["令和4年1月20日", "R4.1.20", "2022/1/20", "2022.01.20", "２０２２年１月２０日"]
+    written = [
+        "令和4年1月20日",
+        "R4.1.20",
+        "2022/1/20",
+        "2022.01.20",
+        "２０２２年１月２０日",
+    ]
     assert {text.fold(d) for d in written} == {"2022年1月20日"}
 
 
@@ -53,7 +59,9 @@ def test_a_query_of_punctuation_only_has_no_terms():
 
 
 def test_a_query_is_cut_to_its_limits():
-    assert len(text.parse_query(" ".join(f"語{i}" for i in range(30)))) == text.MAX_TERMS
+    assert (
+        len(text.parse_query(" ".join(f"語{i}" for i in range(30)))) == text.MAX_TERMS
+    )
     assert len(text.parse_query("あ" * 10_000)[0].tokens) == text.MAX_QUERY - 1
 
 
@@ -67,7 +75,10 @@ def test_the_snippet_marks_every_match_as_written():
 def test_the_snippet_marks_a_date_written_otherwise():
     terms = text.parse_query("2022/1/20")
     assert text.snippet("R4.1.20 開催", terms) == "<mark>R4.1.20</mark> 開催"
-    assert text.snippet("令和4年1月20日（木）", terms) == "<mark>令和4年1月20日</mark>（木）"
+    assert (
+        text.snippet("令和4年1月20日（木）", terms)
+        == "<mark>令和4年1月20日</mark>（木）"
+    )
 
 
 def test_the_snippet_escapes_the_text():
@@ -86,4 +97,6 @@ def test_the_snippet_is_cut_around_the_matches():
 
 
 def test_the_snippet_without_a_match_is_the_start_of_the_text():
-    assert text.snippet("あ" * 200, text.parse_query("除雪"), width=10) == "あ" * 10 + "…"
+    assert (
+        text.snippet("あ" * 200, text.parse_query("除雪"), width=10) == "あ" * 10 + "…"
+    )

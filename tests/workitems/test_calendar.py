@@ -12,8 +12,22 @@ from workitems.models import Session
 pytestmark = pytest.mark.django_db
 
 
-def _feed(client, token):
-    return client.get(reverse("workitems:schedule_ics"), {"token": token})
+def _feed(client, token, headers=None, **params):
+    # The seed's years (FY2020–2022) from FY2020 on.
+    params.setdefault("from", "2020")
+    return client.get(
+        reverse("workitems:schedule_ics"), {"token": token, **params}, headers=headers
+    )
+
+
+def _uids(response) -> set[str]:
+    return {str(e["uid"]) for e in Calendar.from_ical(response.content).walk("VEVENT")}
+
+
+@pytest.fixture
+def fiscal_2021(monkeypatch):
+    """Today in the seed's fiscal year, 令和3年度."""
+    monkeypatch.setattr("workitems.views._today", lambda: dt.date(2022, 1, 10))
 
 
 def test_feed_holds_every_meeting_and_every_dated_session(client, seed, viewer_user):
@@ -83,3 +97,67 @@ def test_resetting_the_token_invalidates_the_old_url(client, seed, viewer_user):
     client.logout()
     assert _feed(client, old).status_code == 404
     assert _feed(client, new).status_code == 200
+
+
+def _years(response) -> set[int]:
+    ids = {
+        int(uid.split("@")[0].split("-")[1])
+        for uid in _uids(response)
+        if uid.startswith("meeting-")
+    }
+    return set(Meeting.objects.filter(pk__in=ids).values_list("fiscal_year", flat=True))
+
+
+def test_feed_holds_this_fiscal_year_and_the_years_beside_it(
+    client, seed, viewer_user, fiscal_2021
+):
+    token = viewer_user.profile.calendar_token
+    response = client.get(reverse("workitems:schedule_ics"), {"token": token})
+    assert _years(response) == {2020, 2021, 2022}
+    sessions = {u for u in _uids(response) if u.startswith("session-")}
+    assert len(sessions) == 59
+
+
+def test_feed_of_today_leaves_the_seeds_old_years_out(
+    client, seed, viewer_user, monkeypatch
+):
+    monkeypatch.setattr("workitems.views._today", lambda: dt.date(2026, 12, 2))
+    token = viewer_user.profile.calendar_token
+    response = client.get(reverse("workitems:schedule_ics"), {"token": token})
+    assert response.status_code == 200
+    assert _uids(response) == set()
+    # Older years by a parameter, as people write a fiscal year.
+    assert _years(_feed(client, token, **{"from": "令和3年度"})) == {2021, 2022}
+    assert _years(_feed(client, token, **{"from": "R2"})) == {2020, 2021, 2022}
+
+
+def test_feed_refuses_a_year_it_cannot_read(client, seed, viewer_user):
+    response = _feed(client, viewer_user.profile.calendar_token, **{"from": "いつか"})
+    assert response.status_code == 400
+    assert "年度が読み取れません" in response.content.decode()
+
+
+def test_feed_answers_not_modified_until_the_data_changes(
+    client, seed, viewer_user, django_assert_max_num_queries
+):
+    token = viewer_user.profile.calendar_token
+    first = _feed(client, token)
+    etag = first["ETag"]
+    assert etag.startswith('W/"')
+    # The token's profile, the user's permissions (2), the content version, and
+    # the request's savepoint and its release: no build.
+    with django_assert_max_num_queries(6):
+        again = _feed(client, token, headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert again["ETag"] == etag
+    assert again.content == b""
+    # Kept: the same body while nothing changed.
+    assert _feed(client, token).content == first.content
+
+    meeting = Meeting.objects.get(pk=seed.pk)
+    meeting.venue = "富山県民会館"
+    meeting.save()
+    changed = _feed(client, token, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "富山県民会館" in changed.content.decode()
