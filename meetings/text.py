@@ -146,3 +146,42 @@ def headings_from(markup: str, top: int) -> SafeString:
         return f"<h{same}"
 
     return mark_safe(_HEADING.sub(renumber, markup))  # noqa: S308 - only heading digits change
+
+
+_SECTION_HEADING = re.compile(
+    r"<h([23])\b([^>]*)>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL
+)
+_ID = re.compile(r"""\bid\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+
+
+def outline(markup: str) -> tuple[SafeString, list[dict]]:
+    """`markup` (safe HTML, headings from h2) with an id on each h2 and h3,
+    and its contents: one entry per h2, its h3s under it, each as
+    {"id", "text", "children"}. A heading keeps an id it has; the others get
+    「sec-1」, 「sec-2」… in order."""
+    contents: list[dict] = []
+    taken = set(_ID.findall(markup))
+    count = 0
+
+    def anchor(match: re.Match) -> str:
+        nonlocal count
+        level, attrs, inner = match.group(1), match.group(2), match.group(3)
+        found = _ID.search(attrs)
+        if found:
+            ident = found.group(1)
+        else:
+            count += 1
+            while f"sec-{count}" in taken:
+                count += 1
+            ident = f"sec-{count}"
+            attrs = f'{attrs} id="{ident}"'
+        text = " ".join(html.unescape(strip_tags(inner)).split())
+        entry = {"id": ident, "text": text, "children": []}
+        if level == "3" and contents:
+            contents[-1]["children"].append(entry)
+        else:
+            contents.append(entry)
+        return f"<h{level}{attrs}>{inner}</h{level}>"
+
+    marked = _SECTION_HEADING.sub(anchor, markup)
+    return mark_safe(marked), contents  # noqa: S308 - only ids of our own are added

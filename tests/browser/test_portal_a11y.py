@@ -16,7 +16,9 @@ pytestmark = pytest.mark.browser
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
-def _pages(seed) -> list[str]:
+def portal_pages(seed) -> list[str]:
+    """Every kind of portal page, once, from the seed (the phone-width tests
+    of test_portal_mobile.py visit the same list)."""
     item = WorkItem.objects.get(name="有害鳥獣の市町村による連携捕獲の推進")
     city = Organization.objects.get(code="162019")
     return [
@@ -48,7 +50,7 @@ def test_portal_pages_have_no_axe_violations(new_page, seed, viewer_user, axe, d
     assert axe(page) == [], "login page"
     log_in(page, username="toyama")
     found = {}
-    for path in _pages(seed):
+    for path in portal_pages(seed):
         page.goto(path)
         violations = axe(page)
         if violations:
