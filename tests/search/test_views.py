@@ -44,14 +44,22 @@ def test_a_two_character_word_finds_the_seeds_snow_removal(client_viewer):
     assert "<mark>除雪</mark>" in response.content.decode()
 
 
-def test_every_hit_links_to_a_page_that_opens(client_viewer):
-    response = client_viewer.get(URL, {"q": "除雪"})
-    links = re.findall(
-        r'<h3 class="hit-title"><a href="([^"]*)">', response.content.decode()
-    )
-    assert len(links) == 7
-    for link in links:
-        assert client_viewer.get(link.split("#")[0]).status_code == 200, link
+@pytest.mark.parametrize("query", ["除雪", "接種間隔", "第4回"])
+def test_every_hit_links_to_the_place_on_a_page_that_opens(client_viewer, query):
+    """The page opens, and the part after # names an element of it (the
+    session in the item's timeline, the row of its results table…)."""
+    kinds = set()
+    for page in (1, 2):
+        response = client_viewer.get(URL, {"q": query, "page": page})
+        html = response.content.decode()
+        kinds |= set(re.findall(r'class="badge kind-(\w+)"', html))
+        for link in re.findall(r'<h3 class="hit-title"><a href="([^"]*)">', html):
+            path, _, fragment = link.partition("#")
+            target = client_viewer.get(path)
+            assert target.status_code == 200, link
+            if fragment and not fragment.startswith("page="):
+                assert f'id="{fragment}"' in target.content.decode(), link
+    assert len(kinds) >= 2, kinds
 
 
 @pytest.mark.parametrize(
