@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from meetings import editions, reports, sections
 from meetings.models import Material, Meeting, Organization, headquarters_of
 from meetings.text import render_markdown
+from onechamber import listing
 
 
 def _today():
@@ -38,20 +39,31 @@ def home(request):
 
 
 def meeting_list(request):
-    meetings = (
-        Meeting.objects.visible_to(request.user)
-        .select_related("headquarters")
-        .order_by(
-            "-fiscal_year",
-            Coalesce("date", "approx_month"),
-            "approx_part",
-            "start_time",
-        )
+    """The meetings of one fiscal year (this one by default), in pages."""
+    visible = Meeting.objects.visible_to(request.user)
+    fy = listing.choose_fiscal_year(
+        request.GET.get("fy"),
+        years=visible.order_by().values_list("fiscal_year", flat=True).distinct(),
+        today=_today(),
     )
+    meetings = visible.select_related("headquarters").order_by(
+        "-fiscal_year",
+        Coalesce("date", "approx_month"),
+        "approx_part",
+        "start_time",
+        "pk",
+    )
+    if fy.year is not None:
+        meetings = meetings.filter(fiscal_year=fy.year)
+    page = listing.page_of(request, meetings)
     return render(
         request,
         "meetings/meeting_list.html",
-        {"years": reports.meetings_by_fiscal_year(meetings)},
+        {
+            "fy": fy,
+            "page": page,
+            "years": reports.meetings_by_fiscal_year(page.object_list),
+        },
     )
 
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 import pytest
@@ -50,10 +51,31 @@ def test_home_shows_next_and_latest_meetings(client, seed, viewer_user, settings
 
 def test_meeting_list_groups_by_fiscal_year_newest_first(client, seed, viewer_user):
     client.force_login(viewer_user)
-    text = _text(client.get("/meetings/"))
+    text = _text(client.get("/meetings/", {"fy": "all"}))
     assert text.index("令和4年度") < text.index("令和3年度") < text.index("令和2年度")
     assert "第1回本部会議 令和4年5月中旬" in text
     assert "新型コロナウイルス対策に関する臨時会議 令和3年12月8日（水） WEB" in text
+
+
+def test_meeting_list_opens_on_the_latest_year_while_this_one_has_none(
+    client, seed, viewer_user, monkeypatch
+):
+    client.force_login(viewer_user)
+    monkeypatch.setattr("meetings.views._today", lambda: dt.date(2026, 12, 2))
+    text = _text(client.get("/meetings/"))
+    assert "令和8年度の会議はまだありません。令和4年度を表示しています。" in text
+    assert "第1回本部会議 令和4年5月中旬" in text
+    assert "新型コロナウイルス対策に関する臨時会議 令和3年12月8日（水）" not in text
+    # This year, when it has meetings; another by its 和暦 or 西暦 name.
+    monkeypatch.setattr("meetings.views._today", lambda: dt.date(2022, 1, 10))
+    text = _text(client.get("/meetings/"))
+    assert "新型コロナウイルス対策に関する臨時会議 令和3年12月8日（水）" in text
+    assert "まだありません" not in text
+    for asked in ("令和2年度", "R2", "2020"):
+        text = _text(client.get("/meetings/", {"fy": asked}))
+        assert "「ワンチームとやま」連携推進本部設置" in text, asked
+    text = _text(client.get("/meetings/", {"fy": "いつか"}))
+    assert "年度が読み取れません" in text
 
 
 def test_seed_meeting_page_shows_everything_of_the_seed(client, seed, viewer_user):

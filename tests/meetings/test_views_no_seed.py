@@ -42,10 +42,16 @@ def test_meeting_list_query_count_does_not_grow(
     for n in range(1, 4):
         factories.make_meeting(number=n, date=dt.date(2021, 6, n))
     # Session, user, role, profile, the permission to see unpublished meetings
-    # (user and group permissions), the meetings: none grows with the data.
-    with django_assert_max_num_queries(9):
-        client.get("/meetings/")
+    # (user and group permissions), the years, the count, the page of
+    # meetings: none grows with the data.
+    with django_assert_max_num_queries(11):
+        client.get("/meetings/", {"fy": "2021"})
     for n in range(4, 30):
         factories.make_meeting(number=n, date=dt.date(2021, 7, n))
-    with django_assert_max_num_queries(9):
-        client.get("/meetings/")
+    with django_assert_max_num_queries(11):
+        response = client.get("/meetings/", {"fy": "2021"})
+    # 29 meetings: 20, then 9 on the second page.
+    assert response.content.decode().count('class="meeting-row') == 20
+    assert "1～20件目／全29件（1/2ページ）" in response.content.decode()
+    second = client.get("/meetings/", {"fy": "2021", "page": "2"}).content.decode()
+    assert second.count('class="meeting-row') == 9
