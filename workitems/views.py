@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from meetings.models import Meeting, Organization, UserProfile, headquarters_of
-from onechamber import jdates
+from onechamber import jdates, listing
 from onechamber.forms import clean_year
 from workitems import reports, services
 from workitems.calendar import FILENAME, feed
@@ -34,20 +34,31 @@ def _today():
     return timezone.localdate()
 
 
-def _fiscal_year_choices(headquarters) -> list[tuple[str, str]]:
-    years = (
-        ItemYear.objects.for_headquarters(headquarters)
-        .order_by()
-        .values_list("fiscal_year", flat=True)
-        .distinct()
+def _item_years(headquarters) -> list[int]:
+    return sorted(
+        set(
+            ItemYear.objects.for_headquarters(headquarters)
+            .order_by()
+            .values_list("fiscal_year", flat=True)
+            .distinct()
+        ),
+        reverse=True,
     )
-    return [("", _("すべての年度"))] + [
-        (str(y), jdates.fiscal_year_label(y)) for y in sorted(set(years))
+
+
+def _fiscal_year_choices(years) -> list[tuple[str, str]]:
+    return [(str(y), jdates.fiscal_year_label(y)) for y in years] + [
+        (listing.ALL, _("すべての年度"))
     ]
 
 
 class ItemFilterForm(forms.Form):
-    fy = forms.TypedChoiceField(label=gettext_lazy("年度"), required=False, coerce=int)
+    fy = forms.TypedChoiceField(
+        label=gettext_lazy("年度"),
+        required=False,
+        coerce=lambda value: None if value == listing.ALL else int(value),
+        empty_value=None,
+    )
     status = forms.ChoiceField(
         label=gettext_lazy("状態"),
         required=False,
@@ -67,35 +78,58 @@ class ItemFilterForm(forms.Form):
         empty_label=gettext_lazy("すべての市町村"),
     )
 
-    def __init__(self, *args, headquarters, **kwargs):
+    def __init__(self, *args, headquarters, years, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fy"].choices = _fiscal_year_choices(headquarters)
+        self.fields["fy"].choices = _fiscal_year_choices(years)
         for name in ("department", "municipality"):
             field = self.fields[name]
             field.queryset = field.queryset.for_headquarters(headquarters)
 
 
 def item_list(request):
+    """The items of one fiscal year (this one, or the latest that has items),
+    filtered, in pages."""
     hq = headquarters_of(request.user)
-    form = ItemFilterForm(request.GET or None, headquarters=hq)
+    years = _item_years(hq)
+    data = request.GET.copy()
+    default = listing.default_fiscal_year(years, _today())
+    fallback = None
+    if not data.get("fy"):
+        data["fy"] = str(default) if default else listing.ALL
+        if default and default != jdates.fiscal_year(_today()):
+            fallback = {
+                "current": jdates.fiscal_year_label(jdates.fiscal_year(_today())),
+                "shown": jdates.fiscal_year_label(default),
+            }
+    form = ItemFilterForm(data, headquarters=hq, years=years)
     items = WorkItem.objects.for_headquarters(hq).for_listing()
     fy = status = None
     if form.is_valid():
         data = form.cleaned_data
         fy, status = data.get("fy"), data.get("status")
         if fy and status:
-            items = items.filter(years__fiscal_year=fy, years__status=status)
+            items = items.filter(
+                pk__in=ItemYear.objects.filter(fiscal_year=fy, status=status).values(
+                    "item_id"
+                )
+            )
         elif fy:
-            items = items.filter(years__fiscal_year=fy)
+            items = items.filter(
+                pk__in=ItemYear.objects.filter(fiscal_year=fy).values("item_id")
+            )
         elif status:
-            items = items.filter(years__status=status)
+            items = items.filter(
+                pk__in=ItemYear.objects.filter(status=status).values("item_id")
+            )
         if data.get("department"):
             items = items.for_department(data["department"])
         if data.get("municipality"):
             items = items.concerning(data["municipality"])
-        items = items.distinct()
+    else:
+        items = items.none()
+    page = listing.page_of(request, items)
     rows = []
-    for item in items:
+    for item in page.object_list:
         responsibilities = list(item.responsibilities.all())
         years = sorted(item.years.all(), key=lambda y: y.fiscal_year)
         rows.append(
@@ -113,7 +147,14 @@ def item_list(request):
     return render(
         request,
         "workitems/item_list.html",
-        {"form": form, "rows": rows, "fy": fy, "status": status},
+        {
+            "form": form,
+            "rows": rows,
+            "fy": fy,
+            "status": status,
+            "page": page,
+            "fallback": fallback,
+        },
     )
 
 

@@ -1,5 +1,6 @@
 """Portal pages of cooperation items for every role; query counts pinned."""
 
+import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -98,13 +99,39 @@ def test_item_list_query_count_does_not_grow_with_items(
     client, seed, viewer_user, django_assert_max_num_queries
 ):
     client.force_login(viewer_user)
-    with django_assert_max_num_queries(16):
-        client.get(reverse("workitems:item_list"))
-    for n in range(5):
+    url = reverse("workitems:item_list")
+    with django_assert_max_num_queries(17):
+        client.get(url, {"fy": "all"})
+    for n in range(25):
         make_item_year(item=make_item(name=f"追加{n}"), fiscal_year=2022)
-    with django_assert_max_num_queries(16):
-        response = client.get(reverse("workitems:item_list"))
-    assert len(response.context["rows"]) == 11
+    with django_assert_max_num_queries(17):
+        response = client.get(url, {"fy": "all"})
+    # 31 items: 20 a page.
+    assert len(response.context["rows"]) == 20
+    assert "1～20件目／全31件（1/2ページ）" in response.content.decode()
+    second = client.get(url, {"fy": "all", "page": "2"})
+    assert len(second.context["rows"]) == 11
+
+
+def test_item_list_opens_on_the_latest_year_while_this_one_has_none(
+    client, seed, viewer_user, monkeypatch
+):
+    client.force_login(viewer_user)
+    url = reverse("workitems:item_list")
+    monkeypatch.setattr("workitems.views._today", lambda: dt.date(2026, 12, 2))
+    response = client.get(url)
+    text = response.content.decode()
+    assert "令和8年度の連携推進項目はまだありません。令和4年度を表示しています。" in text
+    assert '<option value="2022" selected>' in text
+    in_2022 = {row["item"].name for row in response.context["rows"]}
+    assert len(in_2022) == 5
+    every = {row["item"].name for row in client.get(url, {"fy": "all"}).context["rows"]}
+    assert len(every) == 6 and in_2022 < every
+    # Today in 令和3年度: that year, with no note.
+    monkeypatch.setattr("workitems.views._today", lambda: dt.date(2021, 6, 1))
+    response = client.get(url)
+    assert "まだありません" not in response.content.decode()
+    assert '<option value="2021" selected>' in response.content.decode()
 
 
 def test_item_detail_shows_timeline_followup_and_indicators(
