@@ -178,6 +178,7 @@ PORTAL = {
     "workitems:plan_latest": page(viewer=Redirect("/plans/2021/")),
     "workitems:plan": Row(HQ_RECORD, lambda d, v: {"fiscal_year": d.plan_years[v]}),
     "workitems:schedule": page(),
+    "search:search": page(),
     # The feed needs no session: its token names the account (a viewer's).
     "workitems:schedule_ics": Row(
         {"token": roles(anon=200), "bad": EVERYONE_404},

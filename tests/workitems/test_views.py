@@ -1,6 +1,7 @@
 """Portal pages of cooperation items for every role; query counts pinned."""
 
 import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
