@@ -122,7 +122,9 @@ def test_item_list_opens_on_the_latest_year_while_this_one_has_none(
     monkeypatch.setattr("workitems.views._today", lambda: dt.date(2026, 12, 2))
     response = client.get(url)
     text = response.content.decode()
-    assert "令和8年度の連携推進項目はまだありません。令和4年度を表示しています。" in text
+    assert (
+        "令和8年度の連携推進項目はまだありません。令和4年度を表示しています。" in text
+    )
     assert '<option value="2022" selected>' in text
     in_2022 = {row["item"].name for row in response.context["rows"]}
     assert len(in_2022) == 5
