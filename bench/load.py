@@ -52,7 +52,6 @@ import collections
 import contextlib
 import html.parser
 import http.client
-import importlib.util
 import os
 import random
 import re
@@ -68,19 +67,12 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(BASE_DIR / "bench"))
 
 
-def _editions_bench():
-    """bench/editions.py: its database setup, environment and subprocesses."""
-    spec = importlib.util.spec_from_file_location(
-        "bench_editions", BASE_DIR / "bench" / "editions.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from bench_common import editions_bench  # noqa: E402 - after sys.path
 
-
-ed = _editions_bench()
+ed = editions_bench()
 OUT = ed.OUT
 # The same helpers, on files of this bench's own.
 ed.DB = OUT / "load.sqlite3"

@@ -25,7 +25,6 @@ stay under bench/out/portal-*.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -37,19 +36,12 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(BASE_DIR / "bench"))
 
 
-def _editions_bench():
-    """bench/editions.py: its environment, subprocesses and HTTP client."""
-    spec = importlib.util.spec_from_file_location(
-        "bench_editions", BASE_DIR / "bench" / "editions.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from bench_common import editions_bench  # noqa: E402 - after sys.path
 
-
-ed = _editions_bench()
+ed = editions_bench()
 OUT = ed.OUT
 PYTHON = sys.executable
 

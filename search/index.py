@@ -12,7 +12,6 @@ import hashlib
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
@@ -250,7 +249,3 @@ def matching(documents: QuerySet[Document], terms: list[text.Term]) -> QuerySet:
         .match(documents, terms)
         .order_by("-rank", "-fiscal_year", "-date", "id")
     )
-
-
-def max_results() -> int:
-    return getattr(settings, "SEARCH_MAX_RESULTS", 1000)

@@ -289,8 +289,21 @@ def _session_docs(session: Session, extra: dict) -> Iterable[Doc]:
     )
 
 
-def _year_context(year: ItemYear) -> str:
-    return f"{year.item.name}　{year.fiscal_year_label}"
+def _year_doc(kind: Kind, record, year: ItemYear, extra: dict, **fields) -> Doc:
+    """A document of a record of an item's year (a results row, a highlight,
+    an indicator): where it stands, and a link to its element on the item's
+    page (``#result-5``)."""
+    item = year.item
+    fields.setdefault("context", f"{item.name}　{year.fiscal_year_label}")
+    return Doc(
+        kind=kind,
+        headquarters_id=item.headquarters_id,
+        object_id=record.pk,
+        url=f"{item.get_absolute_url()}#{kind}-{record.pk}",
+        fiscal_year=year.fiscal_year,
+        municipality_ids=extra["item_municipalities"].get(item.pk, set()),
+        **fields,
+    )
 
 
 def _results() -> QuerySet:
@@ -299,17 +312,14 @@ def _results() -> QuerySet:
 
 def _result_docs(row: ResultRow, extra: dict) -> Iterable[Doc]:
     year = row.table.item_year
-    item = year.item
-    yield Doc(
-        kind="result",
-        headquarters_id=item.headquarters_id,
-        object_id=row.pk,
-        title=row.label or row.heading or row.table.title or item.name,
-        context=_lines(_year_context(year), row.table.title).replace("\n", " "),
+    yield _year_doc(
+        "result",
+        row,
+        year,
+        extra,
+        title=row.label or row.heading or row.table.title or year.item.name,
+        context=f"{year.item.name}　{year.fiscal_year_label} {row.table.title}".strip(),
         body=_lines(row.heading, row.results, row.next_steps),
-        url=f"{item.get_absolute_url()}#result-{row.pk}",
-        fiscal_year=year.fiscal_year,
-        municipality_ids=extra["item_municipalities"].get(item.pk, set()),
     )
 
 
@@ -319,22 +329,18 @@ def _highlights() -> QuerySet:
 
 def _highlight_docs(highlight: Highlight, extra: dict) -> Iterable[Doc]:
     year = highlight.item_year
-    item = year.item
-    yield Doc(
-        kind="highlight",
-        headquarters_id=item.headquarters_id,
-        object_id=highlight.pk,
-        title=highlight.title or item.name,
-        context=_year_context(year),
+    yield _year_doc(
+        "highlight",
+        highlight,
+        year,
+        extra,
+        title=highlight.title or year.item.name,
         body=_lines(
             highlight.overview,
             highlight.points_heading,
             highlight.points,
             highlight.captions,
         ),
-        url=f"{item.get_absolute_url()}#highlight-{highlight.pk}",
-        fiscal_year=year.fiscal_year,
-        municipality_ids=extra["item_municipalities"].get(item.pk, set()),
     )
 
 
@@ -343,22 +349,17 @@ def _indicators() -> QuerySet:
 
 
 def _indicator_docs(indicator: Indicator, extra: dict) -> Iterable[Doc]:
-    year = indicator.item_year
-    item = year.item
     figures = indicator.value_label
     if indicator.baseline_value is not None:
         figures = f"{indicator.baseline_label_text} → {figures}"
-    yield Doc(
-        kind="indicator",
-        headquarters_id=item.headquarters_id,
-        object_id=indicator.pk,
+    yield _year_doc(
+        "indicator",
+        indicator,
+        indicator.item_year,
+        extra,
         title=f"{indicator.name} {indicator.value_label}",
-        context=_year_context(year),
         body=_lines(figures, indicator.baseline_label, indicator.note),
-        url=f"{item.get_absolute_url()}#indicator-{indicator.pk}",
-        fiscal_year=year.fiscal_year,
         date=indicator.as_of,
-        municipality_ids=extra["item_municipalities"].get(item.pk, set()),
     )
 
 

@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Prefetch
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -92,15 +93,11 @@ def item_list(request):
     hq = headquarters_of(request.user)
     years = _item_years(hq)
     data = request.GET.copy()
-    default = listing.default_fiscal_year(years, _today())
-    fallback = None
+    shown = listing.choose_fiscal_year(None, years=years, today=_today())
     if not data.get("fy"):
-        data["fy"] = str(default) if default else listing.ALL
-        if default and default != jdates.fiscal_year(_today()):
-            fallback = {
-                "current": jdates.fiscal_year_label(jdates.fiscal_year(_today())),
-                "shown": jdates.fiscal_year_label(default),
-            }
+        data["fy"] = shown.value if years else listing.ALL
+    # The note that this year has none, only when the year is the default.
+    fallback = shown if years and not request.GET.get("fy") and shown.fallback else None
     form = ItemFilterForm(data, headquarters=hq, years=years)
     items = WorkItem.objects.for_headquarters(hq).for_listing()
     fy = status = None
@@ -336,20 +333,14 @@ def schedule_ics(request):
         first_year=first_year,
         last_year=last_year,
     )
-    if etag in _etags(request.headers.get("If-None-Match", "")):
-        response = HttpResponseNotModified()
-    else:
+    # Django's own If-None-Match reading (weak comparison): 304 with no build.
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
         response = HttpResponse(body(), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{FILENAME}"'
     response["ETag"] = etag
     response["Cache-Control"] = "private, max-age=900"
     return response
-
-
-def _etags(header: str) -> set[str]:
-    """The ETags an If-None-Match header names, weak or strong alike."""
-    tags = {tag.strip() for tag in header.split(",") if tag.strip()}
-    return tags | {f"W/{tag}" for tag in tags if not tag.startswith("W/")}
 
 
 def plan_latest(request):
