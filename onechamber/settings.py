@@ -219,6 +219,11 @@ TASKS = {
 # by the next worker that starts (its worker was killed).
 EDITION_STALE_SECONDS = env.int("ONECHAMBER_EDITION_STALE_SECONDS", default=120)
 
+# The search index's engine: empty for the database's own (SQLite FTS5 or
+# PostgreSQL full text search), else the dotted path of a class like those of
+# search.backends.
+ONECHAMBER_SEARCH_BACKEND = env("ONECHAMBER_SEARCH_BACKEND", default="")
+
 # Uploaded PDF materials: the largest file accepted, in megabytes.
 MATERIAL_MAX_UPLOAD_MB = env.int("ONECHAMBER_MATERIAL_MAX_UPLOAD_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

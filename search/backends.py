@@ -200,7 +200,7 @@ class PostgresBackend:
 
 def backend():
     """The engine the setting names, else the database's own."""
-    path = getattr(settings, "ONECHAMBER_SEARCH_BACKEND", "")
+    path = settings.ONECHAMBER_SEARCH_BACKEND
     if path:
         return import_string(path)()
     if connection.vendor == "postgresql":
