@@ -18,12 +18,14 @@ from meetings import editions, reports, sections
 from meetings.models import Material, Meeting, Organization, headquarters_of
 from meetings.text import render_markdown
 from onechamber import listing
+from onechamber.pagecache import cached_page
 
 
 def _today():
     return timezone.localdate()
 
 
+@cached_page
 def home(request):
     meetings = Meeting.objects.visible_to(request.user).select_related("headquarters")
     today = _today()
@@ -38,6 +40,7 @@ def home(request):
     )
 
 
+@cached_page
 def meeting_list(request):
     """The meetings of one fiscal year (this one by default), in pages."""
     visible = Meeting.objects.visible_to(request.user)
@@ -77,6 +80,7 @@ def get_visible_meeting(request, pk: int) -> Meeting:
     )
 
 
+@cached_page
 def meeting_detail(request, pk: int, edition_number: int | None = None):
     """A meeting as distributed (its current edition, or `edition_number`), or
     from today's data before it is distributed."""
@@ -197,6 +201,7 @@ def _edition_item(edition, series: str, number: int):
     return item
 
 
+@cached_page
 def material_detail(
     request, pk: int, number: int, series: str = "main", edition_number=None
 ):
@@ -284,6 +289,7 @@ def material_file(request, pk: int, number: int, series: str = "main"):
     return response
 
 
+@cached_page
 def municipality_list(request):
     municipalities = Organization.objects.for_headquarters(
         headquarters_of(request.user)
@@ -295,6 +301,7 @@ def municipality_list(request):
     )
 
 
+@cached_page
 def municipality_detail(request, code: str):
     org = get_object_or_404(
         Organization.objects.for_headquarters(

@@ -224,6 +224,16 @@ EDITION_STALE_SECONDS = env.int("ONECHAMBER_EDITION_STALE_SECONDS", default=120)
 # search.backends.
 ONECHAMBER_SEARCH_BACKEND = env("ONECHAMBER_SEARCH_BACKEND", default="")
 
+# The cache of rendered portal pages, the calendar feed and the packet's
+# lookups: each process's memory by default; a deployment with several
+# servers points CACHE_URL at a shared one (redis://…, memcache://…).
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://onechamber"),
+}
+CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
+# How long a rendered portal page is kept at most (onechamber/pagecache.py).
+PAGE_CACHE_SECONDS = env.int("ONECHAMBER_PAGE_CACHE_SECONDS", default=300)
+
 # Uploaded PDF materials: the largest file accepted, in megabytes.
 MATERIAL_MAX_UPLOAD_MB = env.int("ONECHAMBER_MATERIAL_MAX_UPLOAD_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -7,11 +7,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from meetings.models import headquarters_of
+from onechamber.pagecache import cached_page
 from vaccination import reports
 from vaccination.forms import EligibilityForm
 from vaccination.models import Notice, Passage
 
 
+@cached_page
 def index(request):
     hq = headquarters_of(request.user)
     groups = reports.groups_with_rules(headquarters=hq)
@@ -28,6 +30,7 @@ def index(request):
     )
 
 
+@cached_page
 def eligibility(request):
     asked = "group" in request.GET or "completed" in request.GET
     # A link may preselect the municipality without asking the question yet.
@@ -48,6 +51,7 @@ def eligibility(request):
     )
 
 
+@cached_page
 def venues(request):
     hq = headquarters_of(request.user)
     return render(

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from meetings.models import Meeting, Organization, UserProfile, headquarters_of
 from onechamber import jdates, listing
 from onechamber.forms import clean_year
+from onechamber.pagecache import cached_page
 from workitems import reports, services
 from workitems.calendar import FILENAME, feed
 from workitems.models import (
@@ -87,6 +88,7 @@ class ItemFilterForm(forms.Form):
             field.queryset = field.queryset.for_headquarters(headquarters)
 
 
+@cached_page
 def item_list(request):
     """The items of one fiscal year (this one, or the latest that has items),
     filtered, in pages."""
@@ -155,6 +157,7 @@ def item_list(request):
     )
 
 
+@cached_page
 def item_detail(request, pk: int):
     item = get_object_or_404(
         WorkItem.objects.for_headquarters(
@@ -219,6 +222,7 @@ def _default_wg_year(headquarters) -> int | None:
     )["fy"]
 
 
+@cached_page
 def wg_status(request):
     hq = headquarters_of(request.user)
     fy_text = request.GET.get("fy", "")
@@ -248,6 +252,7 @@ def wg_status(request):
     return render(request, "workitems/wg_status.html", context)
 
 
+@cached_page
 def plan_detail(request, fiscal_year: int):
     plan = get_object_or_404(
         FiscalYearPlan.objects.for_headquarters(headquarters_of(request.user)),
@@ -266,6 +271,7 @@ def _calendar_url(request, profile: UserProfile) -> str:
     )
 
 
+@cached_page
 def schedule(request):
     years = sorted(
         set(

@@ -158,5 +158,5 @@ def test_meeting_detail_query_count_does_not_grow_with_attendees(
     client, seed, viewer_user, django_assert_max_num_queries
 ):
     client.force_login(viewer_user)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         client.get(seed.get_absolute_url())
