@@ -16,7 +16,9 @@ the search index, makes a viewer account of 富山市, starts gunicorn on it
   page for --seconds: answers per second. The login page (a GET without
   cookies, the cheapest page) is measured the same way, as the yardstick.
 
-It prints, per page: p95 at 1×, p95 at N× and their ratio (the target is at
+Each size is measured twice, on a server without the page cache (every answer
+rendered, as just after an edit) and with it (the steady state). It prints,
+for each: per page, p95 at 1×, p95 at N× and their ratio (the target is at
 most 1.5), and the throughput at N× against the login page's on the same
 server (the target is at least 0.5). Database, logs and gunicorn's output
 stay under bench/out/portal-*.
@@ -173,11 +175,14 @@ def throughput(
     return sum(counts) / (time.perf_counter() - started), sum(failures)
 
 
-def measure(factor: int, pages: dict, args) -> dict:
+def measure(factor: int, pages: dict, args, *, cached: bool) -> dict:
     port = ed.free_port()
-    log = OUT / f"portal-x{factor}-gunicorn.log"
+    log = OUT / f"portal-x{factor}-{'cached' if cached else 'rendered'}-gunicorn.log"
     # ed.start: gunicorn in a process group of its own, which ed.stop ends whole.
     os.environ["DATABASE_URL"] = f"sqlite:///{db_path(factor)}"
+    # Without the page cache: each answer renders its page (a reading just
+    # after an edit); with it: the steady state between edits.
+    os.environ["ONECHAMBER_PAGE_CACHE_SECONDS"] = "300" if cached else "0"
     proc = ed.start(
         [
             str(ed.BIN / "gunicorn"),
@@ -211,7 +216,7 @@ def measure(factor: int, pages: dict, args) -> dict:
                 "failed": failed,
             }
             print(
-                f"  {factor:>4}× {name:<20} p50 {results[name]['p50'] * 1000:7.1f} ms"
+                f"  {factor:>4}× {'cached' if cached else 'render'} {name:<20} p50 {results[name]['p50'] * 1000:7.1f} ms"
                 f"  p95 {results[name]['p95'] * 1000:7.1f} ms  {rps:6.1f}/s"
                 + (f"  ({failed} not 200)" if failed else ""),
                 flush=True,
@@ -241,12 +246,25 @@ def main() -> None:
             f"{time.monotonic() - started:.0f} s)",
             flush=True,
         )
-        runs[factor] = measure(factor, data["pages"], args)
-    one, many = runs[1], runs[args.factor]
+        for cached in (False, True):
+            runs[factor, cached] = measure(factor, data["pages"], args, cached=cached)
+    for cached in (False, True):
+        report(runs[1, cached], runs[args.factor, cached], args.factor, cached)
+
+
+def report(one: dict, many: dict, factor: int, cached: bool) -> None:
     login = many["login (anon GET)"]["rps"]
     print(
-        f"\n{'page':<20} {'p95 1×':>9} {'p95 ' + str(args.factor) + '×':>10}"
-        f" {'ratio':>6}  {'/s ' + str(args.factor) + '×':>8} {'÷ login':>8}"
+        "\n"
+        + (
+            "With the page cache (the steady state between edits):"
+            if cached
+            else "Without the page cache (every answer rendered):"
+        )
+    )
+    print(
+        f"{'page':<20} {'p95 1×':>9} {'p95 ' + str(factor) + '×':>10}"
+        f" {'ratio':>6}  {'/s ' + str(factor) + '×':>8} {'÷ login':>8}"
     )
     worst_ratio, worst_share = 0.0, 9.9
     for name in one:
@@ -259,7 +277,7 @@ def main() -> None:
             f" {ratio:6.2f}  {many[name]['rps']:8.1f} {share:8.2f}"
         )
     print(
-        f"\nworst p95 ratio {worst_ratio:.2f} (target ≤ 1.5); "
+        f"worst p95 ratio {worst_ratio:.2f} (target ≤ 1.5); "
         f"lowest throughput ÷ login {worst_share:.2f} (target ≥ 0.5)"
     )
 

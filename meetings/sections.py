@@ -68,13 +68,16 @@ def render(material, *, request=None) -> SafeString:
 
 
 # Panels other apps add to a municipality's page ("what concerns us"): each is
-# `render(request, organization) -> SafeString`, shown in registration order.
+# `render(request, organization, fiscal_year) -> SafeString` (the year the page
+# shows, None for every year), shown in registration order. A panel lists at
+# most a page of each kind of record and links to where the rest are.
 municipality_panels: list[Callable[..., SafeString]] = []
 
 
 def register_municipality_panel(
     render: Callable[..., SafeString],
 ) -> Callable[..., SafeString]:
-    """Decorator: show `render(request, organization)` on municipality pages."""
+    """Decorator: show `render(request, organization, fiscal_year)` on
+    municipality pages."""
     municipality_panels.append(render)
     return render

@@ -15,7 +15,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from meetings import editions, reports, sections
-from meetings.models import Material, Meeting, Organization, headquarters_of
+from meetings.models import (
+    Attendance,
+    Material,
+    Meeting,
+    Organization,
+    headquarters_of,
+)
 from meetings.text import render_markdown
 from onechamber import listing
 from onechamber.pagecache import cached_page
@@ -309,24 +315,34 @@ def municipality_detail(request, code: str):
         ).local_governments(),
         code=code,
     )
-    today = _today()
-    positions = reports.positions_with_tenures(org)
-    attended = (
-        Meeting.objects.visible_to(request.user)
-        .filter(attendances__position__organization=org)
-        .distinct()
-        .select_related("headquarters")
-        .order_by("-date")
+    visible = Meeting.objects.visible_to(request.user)
+    fy = listing.choose_fiscal_year(
+        request.GET.get("fy"),
+        years=visible.order_by().values_list("fiscal_year", flat=True).distinct(),
+        today=_today(),
     )
+    attended = (
+        visible.filter(
+            pk__in=Attendance.objects.filter(position__organization=org).values(
+                "meeting_id"
+            )
+        )
+        .select_related("headquarters")
+        .order_by("-fiscal_year", "-date", "-pk")
+    )
+    if fy.year is not None:
+        attended = attended.filter(fiscal_year=fy.year)
     return render(
         request,
         "meetings/municipality_detail.html",
         {
             "organization": org,
-            "positions": positions,
-            "attended": attended,
-            "today": today,
-            "panels": [panel(request, org) for panel in sections.municipality_panels],
+            "positions": reports.positions_with_tenures(org),
+            "fy": fy,
+            "attended": listing.page_of(request, attended),
+            "panels": [
+                panel(request, org, fy.year) for panel in sections.municipality_panels
+            ],
         },
     )
 

@@ -93,7 +93,18 @@ def choose_fiscal_year(
     )
 
 
-def page_of(request, items, *, per_page: int = PAGE_SIZE) -> Page:
-    """The page of `items` the address asks for (``page``); the last page for a
-    number past it, the first for anything that is not a number."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def page_of(request, items, *, per_page: int = PAGE_SIZE, param: str = "page") -> Page:
+    """The page of `items` the address asks for (``page``, or `param` for a
+    second list on the same page); the last page for a number past it, the
+    first for anything that is not a number."""
+    return Paginator(items, per_page).get_page(request.GET.get(param))
+
+
+def first_page(records, *, per_page: int = PAGE_SIZE) -> dict:
+    """At most a page of `records` for a panel that links to the whole list:
+    the rows, how many there are in all, and how many are not shown."""
+    shown = list(records[: per_page + 1])
+    if len(shown) <= per_page:
+        return {"rows": shown, "count": len(shown), "more": 0}
+    count = records.count()
+    return {"rows": shown[:per_page], "count": count, "more": count - per_page}

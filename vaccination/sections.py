@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from meetings import sections
+from onechamber import listing
 from vaccination import reports
 from vaccination.models import MunicipalRuleDate, Notice, Passage
 
@@ -100,15 +101,16 @@ def notices(material, *, request=None) -> SafeString:
 
 
 @sections.register_municipality_panel
-def municipality_panel(request, organization) -> SafeString:
-    """The municipality's own effective dates for booster rules, if any."""
-    dates = list(
-        MunicipalRuleDate.objects.filter(organization=organization).select_related(
-            "rule__group", "rule__notice"
-        )
+def municipality_panel(request, organization, fiscal_year=None) -> SafeString:
+    """The municipality's own effective dates for booster rules, if any: the
+    latest page of them (they hold for every year the page shows)."""
+    dates = listing.first_page(
+        MunicipalRuleDate.objects.filter(organization=organization)
+        .select_related("rule__group", "rule__notice")
+        .order_by("-effective_from", "-pk")
     )
     return _render(
         "municipality_panel.html",
-        {"organization": organization, "dates": dates},
+        {"organization": organization, "dates": dates["rows"], "part": dates},
         request,
     )

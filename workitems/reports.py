@@ -298,13 +298,18 @@ def wg_table_prefetch(fiscal_year: int) -> Prefetch:
     )
 
 
-def wg_status_context(fiscal_year: int, *, headquarters) -> dict:
+def wg_status_items(fiscal_year: int, *, headquarters):
+    """The items the WG table of `fiscal_year` lists, in official order."""
+    return WorkItem.objects.for_headquarters(headquarters).active_in(fiscal_year)
+
+
+def wg_status_context(fiscal_year: int, *, headquarters, items=None) -> dict:
     """The first table of 資料1: each active item of `headquarters`, its WG
-    divisions and sessions."""
-    items = (
-        WorkItem.objects.for_headquarters(headquarters)
-        .active_in(fiscal_year)
-        .prefetch_related(*organization_prefetches(), wg_table_prefetch(fiscal_year))
+    divisions and sessions; or only `items` (a page of `wg_status_items`)."""
+    if items is None:
+        items = wg_status_items(fiscal_year, headquarters=headquarters)
+    items = items.prefetch_related(
+        *organization_prefetches(), wg_table_prefetch(fiscal_year)
     )
     rows = []
     for item in items:
@@ -474,17 +479,28 @@ def meeting_schedule_text(meeting: Meeting, *, current_year: int) -> str:
     return text
 
 
-def schedule_context(
-    user, *, years: list[int], current_year: int, headquarters=None
-) -> dict:
-    """資料3: meetings of `years`, regular and extraordinary, with planned agendas,
-    as `user` may see them (in `headquarters` when the packet prints it)."""
-    meetings = (
+def schedule_meetings(user, *, headquarters=None):
+    """The meetings a schedule lists, with what its rows print."""
+    return (
         Meeting.objects.visible_to(user, headquarters=headquarters)
-        .filter(fiscal_year__in=years)
         .select_related("headquarters")
         .prefetch_related("agenda_items")
     )
+
+
+def schedule_context(
+    user, *, years: list[int], current_year: int, headquarters=None, meetings=None
+) -> dict:
+    """資料3: meetings of `years`, regular and extraordinary, with planned agendas,
+    as `user` may see them (in `headquarters` when the packet prints it); or
+    only `meetings` (a page of them, from `schedule_meetings`)."""
+    if meetings is None:
+        meetings = schedule_meetings(user, headquarters=headquarters).filter(
+            fiscal_year__in=years
+        )
+    else:
+        meetings = list(meetings)
+        years = sorted({m.fiscal_year for m in meetings})
     by_year = []
     for year in years:
         rows = []

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from meetings import sections
+from onechamber import jdates, listing
 from workitems import reports
 from workitems.models import (
     Agreement,
     FiscalYearPlan,
+    ItemProposer,
+    ItemYear,
     Measure,
     Session,
     WorkItem,
@@ -75,37 +79,45 @@ def schedule(material, *, request=None) -> SafeString:
 
 
 @sections.register_municipality_panel
-def municipality_panel(request, organization) -> SafeString:
-    """「関係する連携推進項目」: what concerns this municipality."""
+def municipality_panel(request, organization, fiscal_year=None) -> SafeString:
+    """「関係する連携推進項目」: what concerns this municipality, in
+    `fiscal_year` (None: every year), a page of each kind at most."""
     today = timezone.localdate()
-    proposed = (
-        WorkItem.objects.filter(proposals__organization=organization)
-        .distinct()
-        .prefetch_related("years")
-    )
     hq = organization.headquarters_id
-    concerning = (
-        WorkItem.objects.for_headquarters(hq)
-        .concerning(organization)
-        .prefetch_related(
-            Prefetch(
-                "measures",
-                queryset=Measure.objects.filter(participants=organization),
-                to_attr="joined_measures",
-            ),
-            "years",
+    items = WorkItem.objects.for_headquarters(hq)
+    if fiscal_year is not None:
+        items = items.filter(
+            pk__in=ItemYear.objects.filter(fiscal_year=fiscal_year).values("item_id")
         )
+    proposed = items.filter(
+        pk__in=ItemProposer.objects.filter(organization=organization).values("item_id")
+    )
+    concerning = items.concerning(organization).prefetch_related(
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.filter(participants=organization),
+            to_attr="joined_measures",
+        ),
     )
     agreements = (
-        Agreement.objects.filter(parties=organization)
+        Agreement.objects.filter(parties=organization, item__headquarters_id=hq)
         .select_related("item")
         .prefetch_related("parties")
+        .order_by("date", "month", "pk")
     )
     attended = (
-        Session.objects.filter(participants=organization)
+        Session.objects.filter(
+            participants=organization, measure__item__headquarters_id=hq
+        )
         .select_related("measure__item")
-        .order_by("date", "approx_month")
+        .order_by("date", "approx_month", "pk")
     )
+    if fiscal_year is not None:
+        attended = attended.filter(fiscal_year=fiscal_year)
+        first, last = jdates.fiscal_year_bounds(fiscal_year)
+        agreements = agreements.filter(
+            Q(date__range=(first, last)) | Q(month__range=(first, last))
+        )
     ahead = (
         Session.objects.planned_ahead(today)
         .filter(
@@ -114,17 +126,24 @@ def municipality_panel(request, organization) -> SafeString:
             )
         )
         .select_related("measure__item")
-        .order_by("date", "approx_month")
+        .order_by("date", "approx_month", "pk")
     )
+    fy_query = str(fiscal_year) if fiscal_year else listing.ALL
     return render_to_string(
         "workitems/municipality_panel.html",
         {
             "organization": organization,
-            "proposed": proposed,
-            "concerning": concerning,
-            "agreements": agreements,
-            "attended": attended,
-            "ahead": ahead,
+            "fiscal_year": fiscal_year,
+            "fiscal_year_label": jdates.fiscal_year_label(fiscal_year)
+            if fiscal_year
+            else "",
+            "items_url": f"{reverse('workitems:item_list')}?fy={fy_query}"
+            f"&municipality={organization.code}",
+            "proposed": listing.first_page(proposed),
+            "concerning": listing.first_page(concerning),
+            "agreements": listing.first_page(agreements),
+            "attended": listing.first_page(attended),
+            "ahead": listing.first_page(ahead),
         },
         request=request,
     )

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -216,39 +217,29 @@ def item_detail(request, pk: int):
     )
 
 
-def _default_wg_year(headquarters) -> int | None:
-    return Session.objects.for_headquarters(headquarters).aggregate(
-        fy=Max("fiscal_year")
-    )["fy"]
-
-
 @cached_page
 def wg_status(request):
+    """The WG table of one fiscal year (this one, or the latest with sessions),
+    its items in pages."""
     hq = headquarters_of(request.user)
-    fy_text = request.GET.get("fy", "")
-    if fy_text:
-        try:
-            fy = clean_year(int(fy_text))
-        except (ValueError, ValidationError):
-            messages.error(
-                request, _("年度は西暦の数字で指定してください（例：2021）。")
-            )
-            fy = _default_wg_year(hq)
-    else:
-        fy = _default_wg_year(hq)
-    context = (
-        reports.wg_status_context(fy, headquarters=hq)
-        if fy
-        else {"rows": [], "fiscal_year": None}
+    fy = listing.choose_fiscal_year(
+        request.GET.get("fy"),
+        years=Session.objects.for_headquarters(hq)
+        .order_by()
+        .values_list("fiscal_year", flat=True)
+        .distinct(),
+        today=_today(),
     )
-    years = sorted(
-        set(
-            Session.objects.for_headquarters(hq)
-            .order_by()
-            .values_list("fiscal_year", flat=True)
-        )
+    if fy.year is None:  # one table is one year: 「すべて」 is not offered
+        fy = listing.choose_fiscal_year(None, years=fy.years, today=_today())
+    page = listing.page_of(
+        request,
+        reports.wg_status_items(fy.year, headquarters=hq).order_by("order", "pk"),
     )
-    context["years"] = [(y, jdates.fiscal_year_label(y)) for y in years]
+    context = reports.wg_status_context(
+        fy.year, headquarters=hq, items=page.object_list
+    )
+    context.update(fy=fy, page=page, one_year_only=True)
     return render(request, "workitems/wg_status.html", context)
 
 
@@ -273,22 +264,45 @@ def _calendar_url(request, profile: UserProfile) -> str:
 
 @cached_page
 def schedule(request):
-    years = sorted(
-        set(
-            Meeting.objects.visible_to(request.user)
-            .order_by()
-            .values_list("fiscal_year", flat=True)
-        )
+    """資料3 of one fiscal year (this one, or the latest that has meetings) in
+    pages, the WG sessions planned that year in pages, the calendar URL."""
+    visible = Meeting.objects.visible_to(request.user)
+    fy = listing.choose_fiscal_year(
+        request.GET.get("fy"),
+        years=visible.order_by().values_list("fiscal_year", flat=True).distinct(),
+        today=_today(),
     )
-    current = jdates.fiscal_year(_today())
-    context = reports.schedule_context(request.user, years=years, current_year=current)
-    profile = services.calendar_profile(user=request.user)
-    context["calendar_url"] = _calendar_url(request, profile) if profile else ""
-    context["planned_sessions"] = (
+    meetings = reports.schedule_meetings(request.user).order_by(
+        "fiscal_year",
+        Coalesce("date", "approx_month"),
+        "approx_part",
+        "start_time",
+        "pk",
+    )
+    planned = (
         Session.objects.for_headquarters(headquarters_of(request.user))
         .filter(planned=True)
         .select_related("measure__item")
-        .order_by("date", "approx_month")
+        .order_by("date", "approx_month", "pk")
+    )
+    if fy.year is not None:
+        meetings = meetings.filter(fiscal_year=fy.year)
+        planned = planned.filter(fiscal_year=fy.year)
+    page = listing.page_of(request, meetings)
+    context = reports.schedule_context(
+        request.user,
+        years=[],
+        current_year=jdates.fiscal_year(_today()),
+        meetings=page.object_list,
+    )
+    planned_page = listing.page_of(request, planned, param="spage")
+    profile = services.calendar_profile(user=request.user)
+    context.update(
+        fy=fy,
+        page=page,
+        planned_page=planned_page,
+        planned_sessions=planned_page.object_list,
+        calendar_url=_calendar_url(request, profile) if profile else "",
     )
     return render(request, "workitems/schedule.html", context)
 

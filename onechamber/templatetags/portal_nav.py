@@ -38,3 +38,10 @@ def with_query(context, **params) -> str:
         if value not in (None, ""):
             query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def with_page(context, param, number) -> str:
+    """`with_query` for a pager whose parameter has its own name (``spage``),
+    for a page that holds two lists in pages."""
+    return with_query(context, **{param or "page": number})

@@ -142,7 +142,7 @@ def test_material_number_out_of_range_is_404(client, seed, viewer_user):
 
 def test_municipality_page_shows_code_people_and_meetings(client, seed, viewer_user):
     client.force_login(viewer_user)
-    text = _text(client.get("/municipalities/162019/"))
+    text = _text(client.get("/municipalities/162019/", {"fy": "2021"}))
     assert "富山市" in text
     assert "162019" in text
     assert "富山市長 藤井 裕久" in text
