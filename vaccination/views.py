@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from meetings.models import headquarters_of
+from onechamber import listing
 from onechamber.pagecache import cached_page
 from vaccination import reports
 from vaccination.forms import EligibilityForm
@@ -17,13 +18,17 @@ from vaccination.models import Notice, Passage
 def index(request):
     hq = headquarters_of(request.user)
     groups = reports.groups_with_rules(headquarters=hq)
+    notices = listing.page_of(request, Notice.objects.for_headquarters(hq))
     return render(
         request,
         "vaccination/index.html",
         {
             "groups": groups,
             "chart": reports.timeline_chart(groups),
-            "notices": list(Notice.objects.for_headquarters(hq)),
+            "notices": notices.object_list,
+            "notices_page": notices,
+            # The summaries above the rules: the notices with a heading, all.
+            "headed_notices": Notice.objects.for_headquarters(hq).exclude(heading=""),
             "grid": reports.booster_grid(headquarters=hq),
             "passages": {p.key: p for p in Passage.objects.for_headquarters(hq)},
         },
