@@ -7,12 +7,16 @@ that finds it answers with a few small queries and no rendering:
 
 - the address (path and query), the view, the language and today's date;
 - the account: its id, name, staff flags, its 所属 and headquarters, its
-  calendar URL, and every permission it holds (what `visible_to` and the
-  templates ask), so a role change shows at once;
+  calendar URL, its groups and every permission they and it hold (what
+  `visible_to` and the templates ask), so a role change shows at once;
 - the headquarters' content version (meetings.versioning: every committed
-  write to its data moves it on) and a digest of its packet editions (a
+  write to its data moves it on) and the state of its packet editions (a
   distribution or a build in progress is not a data write), and the
   version of the code and templates.
+
+All but the address and the code come from one statement (`account_state`).
+An account without a profile (a superuser made by createsuperuser) has no
+page kept.
 
 Nothing about one session is kept: the only per-session text of a page, the
 CSRF token of its forms, is taken out before the page is stored and a fresh
@@ -29,7 +33,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
@@ -52,31 +56,70 @@ def _messages_shown(request) -> bool:
     return bool(storage is not None and (storage.used or storage._queued_messages))
 
 
-def editions_digest(headquarters_id: int | None) -> tuple:
-    """What the editions of a headquarters' meetings look like now, in one query."""
+def _ids(column: str) -> str:
+    """An SQL aggregate of integer `column` as one text: the same set, the same text."""
+    if connection.vendor == "postgresql":
+        return f"string_agg(CAST({column} AS TEXT), ',' ORDER BY {column})"
+    return f"group_concat({column}, ',')"
+
+
+def _editions(hq: str, where: str = "", what: str = "COUNT(*)") -> str:
+    # Fixed text only: the values a request brings are parameters.
+    return (
+        f"(SELECT {what} FROM meetings_edition e"  # noqa: S608
+        " JOIN meetings_meeting m ON m.id = e.meeting_id"
+        f" WHERE m.headquarters_id = {hq}{where})"
+    )
+
+
+def _state_sql() -> str:
+    """One statement for what a page depends on besides its address: the
+    account's 所属, headquarters and calendar token, its groups and
+    permissions, the headquarters' content version and its editions."""
+    hq = "p.headquarters_id"
+    # Fixed text only: the values a request brings are parameters.
+    return f"""
+        SELECT p.organization_id, {hq}, p.calendar_token,
+          (SELECT {_ids("ug.group_id")} FROM auth_user_groups ug
+            WHERE ug.user_id = p.user_id),
+          (SELECT {_ids("gp.permission_id")} FROM auth_group_permissions gp
+            WHERE gp.group_id IN (
+              SELECT ug.group_id FROM auth_user_groups ug WHERE ug.user_id = p.user_id)),
+          (SELECT {_ids("up.permission_id")} FROM auth_user_user_permissions up
+            WHERE up.user_id = p.user_id),
+          COALESCE((SELECT v.number FROM meetings_contentversion v
+            WHERE v.headquarters_id = {hq}), 0)
+          + (SELECT COUNT(*) FROM meetings_contentchange c
+            WHERE c.headquarters_id = {hq}),
+          {_editions(hq)},
+          {_editions(hq, what="MAX(e.id)")},
+          {_editions(hq, " AND e.state = %s")},
+          {_editions(hq, " AND e.distributed_at IS NOT NULL")},
+          {_editions(hq, what="SUM(e.progress_done)")}
+        FROM meetings_userprofile p WHERE p.user_id = %s
+    """  # noqa: S608
+
+
+def account_state(user) -> tuple | None:
+    """What the page of `user` depends on, in one query (None for an account
+    without a profile: a superuser, whose pages are not kept)."""
     from meetings.models import Edition
 
-    if headquarters_id is None:
-        return ()
-    found = Edition.objects.filter(meeting__headquarters_id=headquarters_id).aggregate(
-        n=Count("pk"),
-        last=Max("pk"),
-        ready=Count("pk", filter=Q(state=Edition.State.READY)),
-        distributed=Count("pk", filter=Q(distributed_at__isnull=False)),
-        done=Sum("progress_done"),
-    )
-    return tuple(sorted(found.items()))
+    with connection.cursor() as cursor:
+        cursor.execute(_state_sql(), [Edition.State.READY, user.pk])
+        return cursor.fetchone()
 
 
-def page_key(request, view_name: str, today) -> str:
+def page_key(request, view_name: str, today) -> str | None:
     """The cache key of this page as this account sees it now (`today` is the
-    date the view reads the fiscal year and the upcoming meetings from)."""
+    date the view reads the fiscal year and the upcoming meetings from); None
+    when the page is not kept."""
     from meetings import versioning
-    from meetings.models import headquarters_of, profile_of
 
     user = request.user
-    hq = headquarters_of(user)
-    profile = profile_of(user)
+    state = account_state(user)
+    if state is None or state[1] is None:
+        return None
     parts = (
         view_name,
         request.get_full_path(),
@@ -84,14 +127,10 @@ def page_key(request, view_name: str, today) -> str:
         today().isoformat(),
         user.pk,
         user.get_username(),
+        user.is_active,
         user.is_staff,
         user.is_superuser,
-        profile
-        and (profile.organization_id, profile.headquarters_id, profile.calendar_token),
-        tuple(sorted(user.get_all_permissions())),
-        hq,
-        versioning.current(hq) if hq else 0,
-        editions_digest(hq),
+        state,
         versioning.code_version(),
     )
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -123,6 +162,8 @@ def cached_page(view):
         ):
             return view(request, *args, **kwargs)
         key = page_key(request, name, today)
+        if key is None:
+            return view(request, *args, **kwargs)
         stored = cache.get(key)
         if stored is not None:
             return _serve(request, stored)

@@ -216,7 +216,7 @@ def update(targets: Iterable[Target]) -> int:
 
 
 @transaction.atomic
-def rebuild(*, batch: int = 500) -> dict[str, int]:
+def rebuild(*, batch: int = 200) -> dict[str, int]:
     """Empty the index and write every document again; counts per source."""
     backend().clear()
     Document.objects.all().delete()
