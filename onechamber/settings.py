@@ -95,6 +95,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A connection kept for the next request of the same process (checked first):
+# opening one (and SQLite's settings on it) cost more than a kept page's
+# answer. `?conn_max_age=0` in DATABASE_URL opens one per request again.
+if "conn_max_age" not in env.str("DATABASE_URL", default=""):
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several processes write (the web server's, the worker): each transaction
     # takes the write lock when it begins and waits for it, rather than failing
