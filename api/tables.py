@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -22,7 +21,6 @@ from django.utils.translation import gettext as _
 from api import reads
 from api.errors import ApiError
 from onechamber import jdates, listing
-from onechamber.forms import clean_year
 
 Rows = list[dict]
 
@@ -723,17 +721,8 @@ def wg_status_rows(hq, year: int | None) -> Rows:
 )
 def wg_status(request):
     hq = reads.headquarters(request.user)
-    text = (request.GET.get("fy") or "").strip()
-    year = None
-    if text:
-        try:
-            year = clean_year(jdates.parse_fiscal_year(text))
-        except (ValueError, ValidationError) as exc:
-            message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
-            raise ApiError(
-                400, _("年度（fy）が読み取れません：%(error)s") % {"error": message}
-            ) from exc
-    rows = wg_status_rows(hq, year)
+    # No year (or all): the latest with WG sessions, as the page opens.
+    rows = wg_status_rows(hq, fiscal_year_of(request.GET.get("fy")))
     for row in rows:
         row["proposers"] = "、".join(row["proposers"])
         row["measure"] = _lines(row["measure"])

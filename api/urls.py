@@ -9,6 +9,7 @@ app_name = "data"
 urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
+    path("api/", views.root, name="root"),
     path("api/docs/", views.docs, name="docs"),
     re_path(
         r"^export/(?P<table>[a-z0-9-]{1,60})\.(?P<extension>csv|json)$",

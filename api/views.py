@@ -4,6 +4,7 @@ exports of the portal's tables."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,6 +65,20 @@ def revoke_token(request, pk: int):
         % {"name": token.name},
     )
     return redirect("data:account")
+
+
+@login_not_required
+@require_GET
+def root(request):
+    """/api/: where the documentation and the schema are."""
+    return JsonResponse(
+        {
+            "title": api.title,
+            "docs": request.build_absolute_uri(reverse("data:docs")),
+            "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 @require_GET
