@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import paginate
 
@@ -133,8 +133,16 @@ def meeting_list(request, filters: Query[YearFilter]):
     return Mapped(meetings, reads.meeting_fields)
 
 
-def _record(request, pk: int) -> reads.MeetingRecord:
-    return reads.MeetingRecord(reads.get_meeting(_user(request), pk))
+class EditionFilter(Schema):
+    edition: int | None = Field(
+        None, ge=1, le=10_000, description="過去の配付版の番号（既定は現在の版）"
+    )
+
+
+def _record(request, pk: int, edition: int | None = None) -> reads.MeetingRecord:
+    return reads.MeetingRecord(
+        reads.get_meeting(_user(request), pk), edition_number=edition
+    )
 
 
 @api.get(
@@ -143,9 +151,9 @@ def _record(request, pk: int) -> reads.MeetingRecord:
     tags=["会議"],
     summary="会議（次第・配付資料・出席者）",
 )
-def meeting_detail(request, pk: int):
+def meeting_detail(request, pk: int, filters: Query[EditionFilter]):
     """会議のページと同じ内容：配付済みなら現在の版の内容、未配付なら今のデータ。"""
-    record = _record(request, pk)
+    record = _record(request, pk, filters.edition)
     return {
         **reads.meeting_fields(record.meeting),
         "edition": record.edition_fields,
@@ -161,8 +169,8 @@ def meeting_detail(request, pk: int):
     tags=["会議"],
     summary="会議の次第",
 )
-def meeting_agenda(request, pk: int):
-    return _record(request, pk).agenda
+def meeting_agenda(request, pk: int, filters: Query[EditionFilter]):
+    return _record(request, pk, filters.edition).agenda
 
 
 @api.get(
@@ -171,8 +179,8 @@ def meeting_agenda(request, pk: int):
     tags=["会議"],
     summary="会議の配付資料（PDFのURL付き）",
 )
-def meeting_materials(request, pk: int):
-    return _record(request, pk).materials
+def meeting_materials(request, pk: int, filters: Query[EditionFilter]):
+    return _record(request, pk, filters.edition).materials
 
 
 @api.get(
@@ -181,8 +189,8 @@ def meeting_materials(request, pk: int):
     tags=["会議"],
     summary="会議の出席者",
 )
-def meeting_attendees(request, pk: int):
-    return _record(request, pk).attendees
+def meeting_attendees(request, pk: int, filters: Query[EditionFilter]):
+    return _record(request, pk, filters.edition).attendees
 
 
 @api.get(

@@ -28,6 +28,7 @@ FIELD_LABELS = {
     "fy": "年度（fy）",
     "item": "連携推進項目（item）",
     "status": "状態（status）",
+    "edition": "版の番号（edition）",
 }
 
 

@@ -105,9 +105,15 @@ class MeetingRecord:
     """A meeting as its page shows it: as distributed (its current edition),
     else from today's data."""
 
-    def __init__(self, meeting: Meeting):
+    def __init__(self, meeting: Meeting, *, edition_number: int | None = None):
         self.meeting = meeting
-        self.edition = editions.current_edition(meeting)
+        self.current = editions.current_edition(meeting)
+        self.edition = self.current
+        if edition_number is not None:
+            # A past edition's own page (/meetings/<pk>/editions/<n>/): 404 as there.
+            self.edition = get_object_or_404(
+                meeting.editions.distributed().ready(), number=edition_number
+            )
         if self.edition is not None:
             self.agenda, self.attendees = frozen.read_record(self.edition.page_html)
             self.materials = [

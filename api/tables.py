@@ -32,6 +32,7 @@ class Table:
     columns: tuple[tuple[str, str], ...]
     read: Callable[..., tuple[str, Rows]]  # (request, **params) -> (subject, rows)
     params: tuple[str, ...] = ()  # what names the record: pk, code, fiscal_year
+    optional: tuple[str, ...] = ()  # edition: a meeting's past edition
     # Filters of the page that the export keeps (the page's query string).
     filters: tuple[str, ...] = field(default=())
 
@@ -47,9 +48,17 @@ class Table:
 registry: dict[str, Table] = {}
 
 
-def table(name, title, columns, *, params=(), filters=()):
+def table(name, title, columns, *, params=(), filters=(), optional=()):
     def register(read):
-        registry[name] = Table(name, title, tuple(columns), read, params, filters)
+        registry[name] = Table(
+            name,
+            title,
+            tuple(columns),
+            read,
+            params=params,
+            optional=optional,
+            filters=filters,
+        )
         return read
 
     return register
@@ -59,13 +68,15 @@ def read_params(table: Table, query) -> dict:
     """The record a table of one record names, from the query string; 400 for
     a missing or malformed one (its existence is the reader's 404)."""
     out = {}
-    for name in table.params:
+    for name in (*table.params, *table.optional):
         value = (query.get(name) or "").strip()
+        if not value and name in table.optional:
+            continue
         if not value:
             raise ApiError(
                 400, _("%(name)s を指定してください。") % {"name": name}, field=name
             )
-        if name in ("pk", "fiscal_year"):
+        if name in ("pk", "fiscal_year", "edition"):
             if not value.isascii() or not value.isdigit() or len(value) > 9:
                 raise ApiError(
                     400,
@@ -155,8 +166,10 @@ def meetings(request):
     ]
 
 
-def _record(request, pk):
-    return reads.MeetingRecord(reads.get_meeting(request.user, pk))
+def _record(request, pk, edition=None):
+    return reads.MeetingRecord(
+        reads.get_meeting(request.user, pk), edition_number=edition
+    )
 
 
 @table(
@@ -169,9 +182,10 @@ def _record(request, pk):
         ("materials", _("資料")),
     ],
     params=("pk",),
+    optional=("edition",),
 )
-def meeting_agenda(request, pk):
-    record = _record(request, pk)
+def meeting_agenda(request, pk, edition=None):
+    record = _record(request, pk, edition)
     rows = []
     for node in record.agenda:
         for n in (node, *node["children"]):
@@ -198,9 +212,10 @@ def meeting_agenda(request, pk):
         ("pdf_url", _("PDFのURL")),
     ],
     params=("pk",),
+    optional=("edition",),
 )
-def meeting_materials(request, pk):
-    record = _record(request, pk)
+def meeting_materials(request, pk, edition=None):
+    record = _record(request, pk, edition)
     base = request.build_absolute_uri("/")[:-1]
     return record.meeting.name, [
         {
@@ -236,9 +251,10 @@ ATTENDEE_MODES = {
         ("proxy", _("代理出席者")),
     ],
     params=("pk",),
+    optional=("edition",),
 )
-def meeting_attendees(request, pk):
-    record = _record(request, pk)
+def meeting_attendees(request, pk, edition=None):
+    record = _record(request, pk, edition)
     return record.meeting.name, [
         {
             "group": a["group"],

@@ -145,3 +145,33 @@ def test_before_distribution_the_api_reads_todays_data(meeting, client):
     assert body["attendees"] == EXPECTED_ATTENDEES
     assert body["materials"][0]["file_url"] is None
     assert body["materials"][0]["pdf_url"] == f"/meetings/{meeting.pk}/materials/1.pdf"
+
+
+def test_a_past_edition_is_read_as_its_own_page_shows_it(
+    meeting, distributed, client, viewer
+):
+    from meetings import editions
+
+    material = meeting.materials.get(series="main")
+    material.title = "事業の進み具合（修正）"
+    material.save()
+    secretariat = factories.make_user(role="secretariat", username="jimu2")
+    second = editions.distribute(meeting=meeting, by=secretariat)
+    assert second.number == 2 and second.state == Edition.State.READY
+    client.force_login(viewer)
+    now = json.loads(client.get(f"/api/meetings/{meeting.pk}/materials/").content)
+    assert now[0]["title"] == "事業の進み具合（修正）"
+    assert now[0]["replaced_in"] == 2
+    then = json.loads(
+        client.get(f"/api/meetings/{meeting.pk}/materials/?edition=1").content
+    )
+    assert then[0]["title"] == "事業の進み具合"
+    page = client.get(f"/meetings/{meeting.pk}/editions/1/").content.decode()
+    link = f"/export/meeting-materials.csv?pk={meeting.pk}&amp;edition=1"
+    assert link in page
+    rows = json.loads(
+        client.get(f"/export/meeting-materials.json?pk={meeting.pk}&edition=1").content
+    )["rows"]
+    assert rows[0]["title"] == "事業の進み具合"
+    missing = client.get(f"/api/meetings/{meeting.pk}/?edition=9")
+    assert missing.status_code == 404
