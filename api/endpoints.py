@@ -6,6 +6,7 @@ all) where the page it mirrors has a 年度; every error is a JSON answer in
 Japanese (api.errors), never a server error.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -20,7 +21,7 @@ from api.auth import TokenOrSession
 from api.errors import ApiError, error_response, validation_message
 from api.pagination import Mapped, Pages
 from meetings.models import Organization
-from onechamber import jdates, listing
+from onechamber import jdates
 from onechamber.forms import clean_year
 
 DESCRIPTION = (
@@ -91,19 +92,7 @@ class YearFilter(Schema):
     fy: str | None = None
 
 
-def fiscal_year(value: str | None) -> int | None:
-    """The year ``fy`` names (None: every year, or all); 400 when unreadable."""
-    value = (value or "").strip()
-    if not value or value == listing.ALL:
-        return None
-    choice = listing.choose_fiscal_year(value, years=(), today=timezone.localdate())
-    if choice.error:
-        raise ApiError(
-            400,
-            _("年度（fy）が読み取れません：%(error)s") % {"error": choice.error},
-            field="fy",
-        )
-    return choice.year
+fiscal_year = reads.parse_fiscal_year
 
 
 def _hq(request):
@@ -516,7 +505,7 @@ def plan_detail(request, fiscal_year: int):
 
     try:
         fiscal_year = clean_year(fiscal_year)
-    except Exception as exc:  # noqa: BLE001 - Django's ValidationError, any year
+    except DjangoValidationError as exc:  # a year no plan can have
         raise Http404 from exc
     plan = get_object_or_404(
         FiscalYearPlan.objects.for_headquarters(_hq(request)), fiscal_year=fiscal_year

@@ -10,12 +10,15 @@ import datetime as dt
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from api import frozen
+from api.errors import ApiError
 from meetings import editions
 from meetings import reports as meeting_reports
 from meetings.models import Attendance, Meeting, headquarters_of
-from onechamber import jdates
+from onechamber import jdates, listing
 
 
 def date_fields(name: str, value: dt.date | None, *, weekday: bool = False) -> dict:
@@ -216,12 +219,25 @@ class MeetingRecord:
             "replaced_in": item.replaced_in,
         }
 
-    def attendee_mode_label(self, row: dict) -> str:
-        return dict(Attendance.Mode.choices).get(row["mode"], "")
-
 
 def headquarters(user):
     return headquarters_of(user)
+
+
+def parse_fiscal_year(value: str | None) -> int | None:
+    """The year ``fy`` names (2021, 令和3年度, R3); None for none or ``all``;
+    an ApiError (400, in Japanese) when it names no year."""
+    value = (value or "").strip()
+    if not value or value == listing.ALL:
+        return None
+    choice = listing.choose_fiscal_year(value, years=(), today=timezone.localdate())
+    if choice.error:
+        raise ApiError(
+            400,
+            _("年度（fy）が読み取れません：%(error)s") % {"error": choice.error},
+            field="fy",
+        )
+    return choice.year
 
 
 # --- Cooperation items ------------------------------------------------------------
@@ -259,7 +275,7 @@ def item_fields(item) -> dict:
     }
 
 
-def session_fields(s, *, item=None) -> dict:
+def session_fields(s) -> dict:
     measure = s.measure
     return {
         "id": s.pk,

@@ -89,21 +89,7 @@ def read_params(table: Table, query) -> dict:
     return out
 
 
-def fiscal_year_of(value: str | None, *, default=None) -> int | None:
-    """The year ``fy`` names (ValueError with a Japanese message when unreadable)."""
-    value = (value or "").strip()
-    if not value:
-        return default
-    if value == listing.ALL:
-        return None
-    choice = listing.choose_fiscal_year(value, years=(), today=timezone.localdate())
-    if choice.error:
-        raise ApiError(
-            400,
-            _("年度（fy）が読み取れません：%(error)s") % {"error": choice.error},
-            field="fy",
-        )
-    return choice.year
+fiscal_year_of = reads.parse_fiscal_year
 
 
 def _today():

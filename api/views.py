@@ -22,7 +22,7 @@ from api.models import ApiToken
 @require_http_methods(["GET", "POST"])
 def account(request):
     """The user's API tokens; a new one's key shown once, after it is made."""
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
     new_key = None
     new_token = None
     if request.method == "POST" and form.is_valid():

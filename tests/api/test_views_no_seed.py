@@ -116,3 +116,22 @@ def test_token_admin_shows_no_key_and_adds_none(client):
     assert token.key_hash in page
     assert key not in page
     assert client.get("/admin/api/apitoken/add/").status_code == 403
+
+
+def test_export_links_render_two_named_links_keeping_the_page_filters(rf):
+    from django.template import Context, Template
+
+    request = rf.get("/items/wg-status/", {"fy": "2021", "page": "3"})
+    html = Template(
+        '{% load exports %}{% export_links "wg-status" "WG開催状況" %}'
+        '{% export_links "meeting-agenda" "次第" pk=12 %}'
+    ).render(Context({"request": request}))
+    assert (
+        '<a href="/export/wg-status.csv?fy=2021" download'
+        ' aria-label="この表（WG開催状況）をCSVで">CSV</a>'
+    ) in html
+    assert 'href="/export/wg-status.json?fy=2021"' in html
+    # The page number is the page's, not the table's: every row is exported.
+    assert "page=3" not in html
+    assert 'href="/export/meeting-agenda.csv?pk=12"' in html
+    assert 'aria-label="この表（次第）をJSONで"' in html
