@@ -14,6 +14,7 @@ class _RecordParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.agenda: list[dict] = []
         self.attendees: list[dict] = []
+        self.seats: list[dict] = []
         self._stack: list[tuple[str, set[str]]] = []
         self._field: str | None = None
         self._node: dict | None = None
@@ -48,11 +49,23 @@ class _RecordParser(HTMLParser):
             self._group = ""
         elif tag == "h3" and "attendee-group" in parents:
             self._in_h3, self._h3 = True, ""
+        elif (
+            tag == "tr"
+            and "seat-list" in parents
+            and all(t != "thead" for t, _c in self._stack)
+        ):
+            self._row = {"side": "", "title": "", "name": ""}
+            self._seat_cells = 0
+            self.seats.append(self._row)
         elif tag == "tr" and "attendees" in parents:
             mode = next((c[5:] for c in classes if c.startswith("mode-")), "")
             self._row = {"group": self._group, "title": "", "name": "", "mode": mode}
             self._row["proxy"] = ""
             self.attendees.append(self._row)
+        elif self._row is not None and "side" in self._row and tag in ("th", "td"):
+            # 位置 | 職名 | 氏名 (the name of a proxy with （代理）).
+            self._cell = ("side", "title", "name")[min(self._seat_cells, 2)]
+            self._seat_cells += 1
         elif self._row is not None and tag in ("th", "td"):
             self._cell = "title" if tag == "th" else "name"
         elif self._row is not None and tag == "span":
@@ -89,6 +102,14 @@ class _RecordParser(HTMLParser):
 def _labels(text: str) -> list[str]:
     text = text.strip().removeprefix("（").removesuffix("）")
     return [t for t in text.split("、") if t]
+
+
+def read_seats(html: str) -> list[dict]:
+    """The seat list (位置, 職名, 氏名) of a frozen meeting record."""
+    parser = _RecordParser()
+    parser.feed(html or "")
+    parser.close()
+    return [{k: v.strip() for k, v in seat.items()} for seat in parser.seats]
 
 
 def read_record(html: str) -> tuple[list[dict], list[dict]]:

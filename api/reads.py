@@ -119,6 +119,7 @@ class MeetingRecord:
             )
         if self.edition is not None:
             self.agenda, self.attendees = frozen.read_record(self.edition.page_html)
+            self.seats = frozen.read_seats(self.edition.page_html)
             self.materials = [
                 self._item_row(i)
                 for i in self.edition.items.all()
@@ -133,6 +134,14 @@ class MeetingRecord:
                 for a in rows
             ]
             self.materials = [self._material_row(m) for m in context["materials"]]
+            self.seats = [
+                {
+                    "side": str(seat["attendance"].get_seat_side_display()),
+                    "title": seat["attendance"].title,
+                    "name": self._seat_name(seat["attendance"]),
+                }
+                for seat in context["seating"]["seats"]
+            ]
 
     @property
     def edition_fields(self) -> dict | None:
@@ -169,6 +178,13 @@ class MeetingRecord:
                 for sub in item.subitems
             ],
         }
+
+    @staticmethod
+    def _seat_name(a: Attendance) -> str:
+        # As the seat list prints it (meetings/_meeting_record.html).
+        if a.mode == Attendance.Mode.PROXY:
+            return f"{a.proxy_name}（代理）"
+        return a.name
 
     @staticmethod
     def _attendance_row(a: Attendance) -> dict:

@@ -253,6 +253,18 @@ def meeting_attendees(request, pk, edition=None):
     ]
 
 
+@table(
+    "meeting-seats",
+    _("席の一覧"),
+    [("side", _("位置")), ("title", _("職名")), ("name", _("氏名"))],
+    params=("pk",),
+    optional=("edition",),
+)
+def meeting_seats(request, pk, edition=None):
+    record = _record(request, pk, edition)
+    return record.meeting.name, record.seats
+
+
 # --- Municipalities -------------------------------------------------------------------
 
 
@@ -675,6 +687,37 @@ def item_indicators(request, pk):
                     "note": ind.note,
                 }
             )
+    return item.name, rows
+
+
+@table(
+    "item-trainings",
+    _("研修の開催"),
+    [
+        ("fiscal_year_label", _("年度")),
+        ("highlight", _("連携項目名(施策)")),
+        ("date", _("開催日")),
+        ("when_label", _("開催日（和暦）")),
+        ("name", _("テーマ")),
+    ],
+    params=("pk",),
+)
+def item_trainings(request, pk):
+    """The trainings table of the item's highlights (主な取り組み実績と成果)."""
+    item = _item(request, pk)
+    rows = []
+    for year in _sheets(item):
+        for h in year.highlights.all():
+            for s in getattr(h.measure, "trainings", []) if h.measure_id else []:
+                rows.append(
+                    {
+                        "fiscal_year_label": year.fiscal_year_label,
+                        "highlight": h.title,
+                        "date": _iso(s.date or s.approx_month),
+                        "when_label": s.when.label,
+                        "name": s.name,
+                    }
+                )
     return item.name, rows
 
 

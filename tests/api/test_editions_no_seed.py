@@ -110,6 +110,24 @@ def test_live_and_frozen_records_read_the_same(meeting, distributed, client, vie
     assert attendees == EXPECTED_ATTENDEES
 
 
+def test_frozen_seat_list_reads_as_the_live_one(meeting, client, viewer):
+    meeting.attendances.filter(title="富山市長").update(seat_side="left", seat_order=1)
+    meeting.attendances.filter(title="高岡市長").update(seat_side="right", seat_order=1)
+    secretariat = factories.make_user(role="secretariat", username="jimukyoku")
+    client.force_login(secretariat)
+    live = json.loads(client.get(f"/export/meeting-seats.json?pk={meeting.pk}").content)
+    services.publish_meeting(meeting=meeting, by=secretariat)
+    edition = Edition.objects.get(meeting=meeting, number=1)
+    assert (
+        frozen.read_seats(edition.page_html)
+        == live["rows"]
+        == [
+            {"side": "左側", "title": "富山市長", "name": "藤井 裕久"},
+            {"side": "右側", "title": "高岡市長", "name": "高岡 次郎（代理）"},
+        ]
+    )
+
+
 def test_the_api_serves_the_distributed_edition_not_todays_data(
     meeting, distributed, client, viewer
 ):

@@ -146,6 +146,8 @@ _EXPORT_RECORD = {
     "meeting-agenda": "meeting",
     "meeting-materials": "meeting",
     "meeting-attendees": "meeting",
+    "meeting-seats": "meeting",
+    "item-trainings": "item",
     "item-years": "item",
     "item-sessions": "item",
     "item-results": "item",
