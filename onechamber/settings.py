@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "meetings",
     "workitems",
     "vaccination",
+    # The API and the exports read every app but search.
+    "api",
     # Reads every app (it indexes what their pages show), so it comes last and
     # no app imports it.
     "search",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api import endpoints as api_endpoints
 from onechamber.views import LoginView, mail_required, view_on_site
 
 # django.contrib.auth.urls, with the reset pages behind mail_required.
@@ -52,6 +53,8 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("workitems.urls")),
     path("", include("vaccination.urls")),
+    path("", include("api.urls")),
+    path("api/", api_endpoints.urls()),
     path("", include("search.urls")),
 ]
 

@@ -40,6 +40,8 @@ def portal_pages(seed) -> list[str]:
         "/vaccination/venues/",
         "/search/",
         "/search/?q=除雪",
+        "/account/",
+        "/api/docs/",
         "/no-such-page/",
     ]
 

@@ -87,6 +87,9 @@ def test_seed_meeting_page_shows_everything_of_the_seed(client, seed, viewer_use
     assert "日時 令和4年1月20日（木） 午後3時～4時30分" in text
     assert "場所 県民会館8階バンケットホール" in text
     agenda = text[text.index("次第") : text.index("配付資料")]
+    # The agenda's own 「CSV」「JSON」 links (api/tables.py) come before it.
+    assert "ダウンロード： CSV JSON" in agenda
+    agenda = agenda.replace("ダウンロード： CSV JSON", "")
     assert re.sub(r"（(参考)?資料[^）]*）", "", agenda).split() == [
         "次第",
         "1",

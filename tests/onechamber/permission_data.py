@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from api import services as api_services
 from meetings import services
 from meetings.models import Headquarters, Person, UserProfile
 from tests import factories
@@ -234,6 +235,9 @@ def build() -> Data:
     )
     data.add(users[V1], "hq1")
     data.add(other, "hq2")
+    # An API token of the first viewer's (the account page revokes only one's own).
+    token, _key = api_services.create_token(user=users[V1], name="集計用")
+    data.add(token, "hq1")
 
     _meeting(data, hq=hq1, variant="pub", published=True, mark="公開")
     _meeting(

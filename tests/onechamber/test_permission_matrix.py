@@ -139,6 +139,71 @@ def _token_query(data, variant):
     return "token=" + UserProfile.objects.get(user=data.users[V1]).calendar_token
 
 
+API_MEETING = {k: v | {ANON: 401} for k, v in MEETING.items()}
+
+# Each table of the exports (api/tables.py), on the records that name it.
+_EXPORT_RECORD = {
+    "meeting-agenda": "meeting",
+    "meeting-materials": "meeting",
+    "meeting-attendees": "meeting",
+    "meeting-seats": "meeting",
+    "item-trainings": "item",
+    "item-years": "item",
+    "item-sessions": "item",
+    "item-results": "item",
+    "item-indicators": "item",
+    "municipality-members": "town",
+    "municipality-meetings": "town",
+    "municipality-items": "town",
+    "municipality-rules": "town",
+    "plan-items": "plan",
+}
+_EXPORT_VARIANTS = {
+    "meeting": MEETING,
+    "item": {"a": roles(), "hq2": roles(viewer=404)},
+    "town": HQ_RECORD,
+    "plan": HQ_RECORD,
+}
+
+
+def _export_variants():
+    from api import tables
+
+    out = {}
+    for name in sorted(tables.registry):
+        kind = _EXPORT_RECORD.get(name)
+        if kind is None:
+            out[f"{name}.csv"] = roles()
+            out[f"{name}.json"] = roles()
+            continue
+        for variant, expected in _EXPORT_VARIANTS[kind].items():
+            out[f"{name}.csv:{variant}"] = expected
+    return out
+
+
+EXPORTS = _export_variants()
+
+
+def _export_kwargs(data, variant):
+    name, _, _record = variant.partition(":")
+    table, extension = name.rsplit(".", 1)
+    return {"table": table, "extension": extension}
+
+
+def _export_query(data, variant):
+    name, _, record = variant.partition(":")
+    kind = _EXPORT_RECORD.get(name.rsplit(".", 1)[0])
+    if kind == "meeting":
+        return f"pk={data.meetings[record].pk}"
+    if kind == "item":
+        return f"pk={data.objects['workitems.WorkItem'][record].pk}"
+    if kind == "town":
+        return f"code={data.codes[record]}"
+    if kind == "plan":
+        return f"fiscal_year={data.plan_years[record]}"
+    return "fy=all"
+
+
 PORTAL = {
     "login": page(anon=200),
     # Django's LogoutView is not login_not_required: the login page for anonymous.
@@ -197,6 +262,42 @@ PORTAL = {
         {"hq1": roles(), "hq2": roles(viewer=400)},
         query=lambda d, v: f"group=g{v}&completed=2021-07-20",
     ),
+    # The account page and its tokens: one's own only.
+    "data:account": page(),
+    "data:revoke_token": Row(
+        {"v1": roles(viewer=404, **{V1: 200})},
+        lambda d, v: {"pk": d.objects["api.ApiToken"]["hq1"].pk},
+    ),
+    "data:docs": page(),
+    # Exports of the pages' tables: the pages' own permissions.
+    "data:export": Row(EXPORTS, _export_kwargs, query=_export_query, download=True),
+    # The API answers scripts itself: 401 in JSON, never the login page.
+    "api:api-root": page(anon=200),
+    "data:root": page(anon=200),
+    "api:openapi-json": page(anon=200),
+    "api:meeting_list": page(anon=401),
+    "api:meeting_detail": Row(API_MEETING, meeting_kwargs()),
+    "api:meeting_agenda": Row(API_MEETING, meeting_kwargs()),
+    "api:meeting_materials": Row(API_MEETING, meeting_kwargs()),
+    "api:meeting_attendees": Row(API_MEETING, meeting_kwargs()),
+    "api:schedule": page(anon=401),
+    "api:item_list": page(anon=401),
+    "api:item_detail": Row(
+        {"a": roles(anon=401), "hq2": roles(anon=401, viewer=404)}, _item_kwargs
+    ),
+    "api:measure_list": page(anon=401),
+    "api:session_list": page(anon=401),
+    "api:result_list": page(anon=401),
+    "api:indicator_list": page(anon=401),
+    "api:wg_status": page(anon=401),
+    "api:plan_list": page(anon=401),
+    "api:plan_detail": Row(
+        {k: v | {ANON: 401} for k, v in HQ_RECORD.items()},
+        lambda d, v: {"fiscal_year": d.plan_years[v]},
+    ),
+    "api:notice_list": page(anon=401),
+    "api:rule_list": page(anon=401),
+    "api:venue_list": page(anon=401),
 }
 
 
@@ -207,6 +308,7 @@ STAFF = roles(anon=ADMIN_LOGIN, viewer=ADMIN_LOGIN, dept=200)
 # Every registered model admin is in one group, which says who keeps it.
 MODEL_GROUPS = {
     "superuser": [
+        "api.ApiToken",
         "auth.Group",
         "axes.AccessAttempt",
         "axes.AccessLog",
@@ -261,6 +363,7 @@ SECRETARIAT_ADDS = {"workitems.WorkItem", "workitems.ItemYear"}
 # Records the apps write (login attempts, task results): nobody adds them,
 # and a task's result stays.
 NOBODY = {
+    ("add", "api.ApiToken"),
     ("add", "axes.AccessAttempt"),
     ("add", "axes.AccessLog"),
     ("add", "axes.AccessFailureLog"),
