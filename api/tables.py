@@ -331,16 +331,11 @@ def municipality_members(request, code):
     params=("code",),
 )
 def municipality_meetings(request, code):
-    from meetings.models import Meeting
+    from meetings.views import attended_meetings, municipality_year
 
     org = _municipality(request, code)
-    attended = (
-        Meeting.objects.visible_to(request.user)
-        .filter(attendances__position__organization=org)
-        .distinct()
-        .select_related("headquarters")
-        .order_by("-date")
-    )
+    # As the page lists them: its year (`fy`), latest first.
+    attended = attended_meetings(request.user, org, municipality_year(request))
     return org.name, [
         {
             "title": m.short_title,
@@ -365,27 +360,13 @@ def municipality_meetings(request, code):
     params=("code",),
 )
 def municipality_items(request, code):
-    from django.db.models import Prefetch
-
-    from workitems.models import Measure, WorkItem
+    from meetings.views import municipality_year
+    from workitems.sections import concerning_items, proposed_items
 
     org = _municipality(request, code)
-    proposed = set(
-        WorkItem.objects.filter(proposals__organization=org).values_list(
-            "pk", flat=True
-        )
-    )
-    concerning = (
-        WorkItem.objects.for_headquarters(org.headquarters_id)
-        .concerning(org)
-        .prefetch_related(
-            Prefetch(
-                "measures",
-                queryset=Measure.objects.filter(participants=org),
-                to_attr="joined_measures",
-            )
-        )
-    )
+    year = municipality_year(request).year  # the page's year
+    proposed = set(proposed_items(org, year).values_list("pk", flat=True))
+    concerning = concerning_items(org, year)
     rows = []
     for item in concerning:
         relation = []
@@ -766,8 +747,10 @@ def wg_status_rows(hq, year: int | None) -> Rows:
 )
 def wg_status(request):
     hq = reads.headquarters(request.user)
-    # No year (or all): the latest with WG sessions, as the page opens.
-    rows = wg_status_rows(hq, fiscal_year_of(request.GET.get("fy")))
+    from workitems.views import wg_year
+
+    # The page's year: its `fy`, else this one or the latest with sessions.
+    rows = wg_status_rows(hq, wg_year(request, hq).year)
     for row in rows:
         row["proposers"] = "、".join(row["proposers"])
         row["measure"] = _lines(row["measure"])
@@ -789,11 +772,16 @@ def wg_status(request):
 )
 def schedule(request):
     from workitems import reports as item_reports
+    from workitems.views import schedule_page_meetings, schedule_year
 
     user = request.user
-    years = sorted(set(reads.meeting_years(user)))
+    # The page's year (`fy`, else this one or the latest with meetings), all
+    # its meetings.
     context = item_reports.schedule_context(
-        user, years=years, current_year=jdates.fiscal_year(_today())
+        user,
+        years=[],
+        current_year=jdates.fiscal_year(_today()),
+        meetings=schedule_page_meetings(user, schedule_year(request)),
     )
     return "", [
         {

@@ -307,6 +307,35 @@ def municipality_list(request):
     )
 
 
+def municipality_year(request) -> listing.FiscalYearChoice:
+    """The fiscal year a municipality's page shows (its `fy`, else this one or
+    the latest with meetings); its exports read the same."""
+    return listing.choose_fiscal_year(
+        request.GET.get("fy"),
+        years=Meeting.objects.visible_to(request.user)
+        .order_by()
+        .values_list("fiscal_year", flat=True)
+        .distinct(),
+        today=_today(),
+    )
+
+
+def attended_meetings(user, org, fy: listing.FiscalYearChoice):
+    """The meetings `org` attended that `user` may see, in the year `fy` chose,
+    latest first."""
+    attended = (
+        Meeting.objects.visible_to(user)
+        .filter(
+            pk__in=Attendance.objects.filter(position__organization=org).values(
+                "meeting_id"
+            )
+        )
+        .select_related("headquarters")
+        .order_by("-fiscal_year", "-date", "-pk")
+    )
+    return attended if fy.year is None else attended.filter(fiscal_year=fy.year)
+
+
 @cached_page
 def municipality_detail(request, code: str):
     org = get_object_or_404(
@@ -315,23 +344,8 @@ def municipality_detail(request, code: str):
         ).local_governments(),
         code=code,
     )
-    visible = Meeting.objects.visible_to(request.user)
-    fy = listing.choose_fiscal_year(
-        request.GET.get("fy"),
-        years=visible.order_by().values_list("fiscal_year", flat=True).distinct(),
-        today=_today(),
-    )
-    attended = (
-        visible.filter(
-            pk__in=Attendance.objects.filter(position__organization=org).values(
-                "meeting_id"
-            )
-        )
-        .select_related("headquarters")
-        .order_by("-fiscal_year", "-date", "-pk")
-    )
-    if fy.year is not None:
-        attended = attended.filter(fiscal_year=fy.year)
+    fy = municipality_year(request)
+    attended = attended_meetings(request.user, org, fy)
     return render(
         request,
         "meetings/municipality_detail.html",

@@ -78,27 +78,46 @@ def schedule(material, *, request=None) -> SafeString:
     return render_to_string("workitems/sections/schedule.html", context)
 
 
+def _items_of_year(organization, fiscal_year):
+    items = WorkItem.objects.for_headquarters(organization.headquarters_id)
+    if fiscal_year is None:
+        return items
+    return items.filter(
+        pk__in=ItemYear.objects.filter(fiscal_year=fiscal_year).values("item_id")
+    )
+
+
+def proposed_items(organization, fiscal_year=None):
+    """The items `organization` proposed, of `fiscal_year` (None: all years)."""
+    return _items_of_year(organization, fiscal_year).filter(
+        pk__in=ItemProposer.objects.filter(organization=organization).values("item_id")
+    )
+
+
+def concerning_items(organization, fiscal_year=None):
+    """The items that concern `organization` in `fiscal_year` (None: all
+    years), each with the measures it takes part in as `joined_measures`."""
+    return (
+        _items_of_year(organization, fiscal_year)
+        .concerning(organization)
+        .prefetch_related(
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.filter(participants=organization),
+                to_attr="joined_measures",
+            ),
+        )
+    )
+
+
 @sections.register_municipality_panel
 def municipality_panel(request, organization, fiscal_year=None) -> SafeString:
     """「関係する連携推進項目」: what concerns this municipality, in
     `fiscal_year` (None: every year), a page of each kind at most."""
     today = timezone.localdate()
     hq = organization.headquarters_id
-    items = WorkItem.objects.for_headquarters(hq)
-    if fiscal_year is not None:
-        items = items.filter(
-            pk__in=ItemYear.objects.filter(fiscal_year=fiscal_year).values("item_id")
-        )
-    proposed = items.filter(
-        pk__in=ItemProposer.objects.filter(organization=organization).values("item_id")
-    )
-    concerning = items.concerning(organization).prefetch_related(
-        Prefetch(
-            "measures",
-            queryset=Measure.objects.filter(participants=organization),
-            to_attr="joined_measures",
-        ),
-    )
+    proposed = proposed_items(organization, fiscal_year)
+    concerning = concerning_items(organization, fiscal_year)
     agreements = (
         Agreement.objects.filter(parties=organization, item__headquarters_id=hq)
         .select_related("item")

@@ -217,14 +217,12 @@ def item_detail(request, pk: int):
     )
 
 
-@cached_page
-def wg_status(request):
-    """The WG table of one fiscal year (this one, or the latest with sessions),
-    its items in pages."""
-    hq = headquarters_of(request.user)
+def wg_year(request, headquarters) -> listing.FiscalYearChoice:
+    """The fiscal year of the WG table (its `fy`, else this one or the latest
+    with sessions; one year always); its export reads the same."""
     fy = listing.choose_fiscal_year(
         request.GET.get("fy"),
-        years=Session.objects.for_headquarters(hq)
+        years=Session.objects.for_headquarters(headquarters)
         .order_by()
         .values_list("fiscal_year", flat=True)
         .distinct(),
@@ -232,6 +230,15 @@ def wg_status(request):
     )
     if fy.year is None:  # one table is one year: 「すべて」 is not offered
         fy = listing.choose_fiscal_year(None, years=fy.years, today=_today())
+    return fy
+
+
+@cached_page
+def wg_status(request):
+    """The WG table of one fiscal year (this one, or the latest with sessions),
+    its items in pages."""
+    hq = headquarters_of(request.user)
+    fy = wg_year(request, hq)
     page = listing.page_of(
         request,
         reports.wg_status_items(fy.year, headquarters=hq).order_by("order", "pk"),
@@ -262,23 +269,37 @@ def _calendar_url(request, profile: UserProfile) -> str:
     )
 
 
-@cached_page
-def schedule(request):
-    """資料3 of one fiscal year (this one, or the latest that has meetings) in
-    pages, the WG sessions planned that year in pages, the calendar URL."""
-    visible = Meeting.objects.visible_to(request.user)
-    fy = listing.choose_fiscal_year(
+def schedule_year(request) -> listing.FiscalYearChoice:
+    """The fiscal year the schedule shows (its `fy`, else this one or the
+    latest with meetings); its export reads the same."""
+    return listing.choose_fiscal_year(
         request.GET.get("fy"),
-        years=visible.order_by().values_list("fiscal_year", flat=True).distinct(),
+        years=Meeting.objects.visible_to(request.user)
+        .order_by()
+        .values_list("fiscal_year", flat=True)
+        .distinct(),
         today=_today(),
     )
-    meetings = reports.schedule_meetings(request.user).order_by(
+
+
+def schedule_page_meetings(user, fy: listing.FiscalYearChoice):
+    """The meetings of the schedule in the year `fy` chose, in date order."""
+    meetings = reports.schedule_meetings(user).order_by(
         "fiscal_year",
         Coalesce("date", "approx_month"),
         "approx_part",
         "start_time",
         "pk",
     )
+    return meetings if fy.year is None else meetings.filter(fiscal_year=fy.year)
+
+
+@cached_page
+def schedule(request):
+    """資料3 of one fiscal year (this one, or the latest that has meetings) in
+    pages, the WG sessions planned that year in pages, the calendar URL."""
+    fy = schedule_year(request)
+    meetings = schedule_page_meetings(request.user, fy)
     planned = (
         Session.objects.for_headquarters(headquarters_of(request.user))
         .filter(planned=True)
@@ -286,7 +307,6 @@ def schedule(request):
         .order_by("date", "approx_month", "pk")
     )
     if fy.year is not None:
-        meetings = meetings.filter(fiscal_year=fy.year)
         planned = planned.filter(fiscal_year=fy.year)
     page = listing.page_of(request, meetings)
     context = reports.schedule_context(
