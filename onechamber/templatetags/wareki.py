@@ -25,6 +25,15 @@ def wareki(value, arg=""):
 
 
 @register.filter
+def wareki_year(value):
+    """``令和4年`` for a date in 2022 (after 4月30日 2019: the era of that day)."""
+    if not value:
+        return ""
+    label = jdates.wareki_month(value.year, value.month)
+    return label.removesuffix(f"{value.month}月")
+
+
+@register.filter
 def wareki_short(value):
     """``R4.1.20``."""
     return jdates.wareki_short(_local_date(value)) if value else ""

@@ -250,3 +250,19 @@ def test_fiscal_years_in_lists_each_name_once():
         "R3年度",
         "R4年度",
     ]
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2022, 2, 1), "令和4年"),
+        (dt.date(2019, 4, 1), "平成31年"),
+        (dt.date(2019, 5, 1), "令和元年"),
+        (dt.date(1800, 2, 1), "1800年"),
+    ],
+)
+def test_wareki_year_filter(day, expected):
+    from onechamber.templatetags.wareki import wareki_year
+
+    assert wareki_year(day) == expected
+    assert wareki_year(None) == ""

@@ -226,6 +226,8 @@ def test_schedule_page_lists_meetings_and_the_feed_url(
     assert "R4.5月中旬" in strip_tags(html)
     assert "① 令和4年度連携推進項目の取り組み内容等の報告" in html
     assert viewer_user.profile.calendar_token in html
+    # A planned session of an approximate month, in 和暦 as every date here.
+    assert "令和4年2月予定" in strip_tags(html)
 
 
 def test_municipality_panel_shows_what_concerns_it(
