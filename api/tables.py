@@ -331,11 +331,11 @@ def municipality_members(request, code):
     params=("code",),
 )
 def municipality_meetings(request, code):
-    from meetings.views import attended_meetings, municipality_year
+    from meetings.views import attended_meetings, meeting_year
 
     org = _municipality(request, code)
     # As the page lists them: its year (`fy`), latest first.
-    attended = attended_meetings(request.user, org, municipality_year(request))
+    attended = attended_meetings(request.user, org, meeting_year(request))
     return org.name, [
         {
             "title": m.short_title,
@@ -360,11 +360,11 @@ def municipality_meetings(request, code):
     params=("code",),
 )
 def municipality_items(request, code):
-    from meetings.views import municipality_year
+    from meetings.views import meeting_year
     from workitems.sections import concerning_items, proposed_items
 
     org = _municipality(request, code)
-    year = municipality_year(request).year  # the page's year
+    year = meeting_year(request).year  # the page's year
     proposed = set(proposed_items(org, year).values_list("pk", flat=True))
     concerning = concerning_items(org, year)
     rows = []

@@ -50,11 +50,7 @@ def home(request):
 def meeting_list(request):
     """The meetings of one fiscal year (this one by default), in pages."""
     visible = Meeting.objects.visible_to(request.user)
-    fy = listing.choose_fiscal_year(
-        request.GET.get("fy"),
-        years=visible.order_by().values_list("fiscal_year", flat=True).distinct(),
-        today=_today(),
-    )
+    fy = meeting_year(request, _today())
     meetings = visible.select_related("headquarters").order_by(
         "-fiscal_year",
         Coalesce("date", "approx_month"),
@@ -307,16 +303,18 @@ def municipality_list(request):
     )
 
 
-def municipality_year(request) -> listing.FiscalYearChoice:
-    """The fiscal year a municipality's page shows (its `fy`, else this one or
-    the latest with meetings); its exports read the same."""
+def meeting_year(request, today=None) -> listing.FiscalYearChoice:
+    """The fiscal year a page of meetings shows (its `fy`, else this one or the
+    latest with meetings the user may see): the meeting list, the schedule, a
+    municipality's page, and their exports (`today`: the caller's, else this
+    module's)."""
     return listing.choose_fiscal_year(
         request.GET.get("fy"),
         years=Meeting.objects.visible_to(request.user)
         .order_by()
         .values_list("fiscal_year", flat=True)
         .distinct(),
-        today=_today(),
+        today=today or _today(),
     )
 
 
@@ -344,7 +342,7 @@ def municipality_detail(request, code: str):
         ).local_governments(),
         code=code,
     )
-    fy = municipality_year(request)
+    fy = meeting_year(request, _today())
     attended = attended_meetings(request.user, org, fy)
     return render(
         request,

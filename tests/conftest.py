@@ -50,6 +50,22 @@ def django_db_modify_db_settings(
         )
 
 
+def module_storages(media_root):
+    """For data a module loads once (outside any test's settings): plain
+    static files and media under `media_root`, as `_plain_static_storage`."""
+    from django.test.utils import override_settings
+
+    return override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
+        },
+        MEDIA_ROOT=media_root,
+    )
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings, tmp_path):
     # Tests render templates without running collectstatic first.

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from meetings.models import Meeting, Organization, UserProfile, headquarters_of
+from meetings.views import meeting_year
 from onechamber import jdates, listing
 from onechamber.forms import clean_year
 from onechamber.pagecache import cached_page
@@ -270,16 +271,8 @@ def _calendar_url(request, profile: UserProfile) -> str:
 
 
 def schedule_year(request) -> listing.FiscalYearChoice:
-    """The fiscal year the schedule shows (its `fy`, else this one or the
-    latest with meetings); its export reads the same."""
-    return listing.choose_fiscal_year(
-        request.GET.get("fy"),
-        years=Meeting.objects.visible_to(request.user)
-        .order_by()
-        .values_list("fiscal_year", flat=True)
-        .distinct(),
-        today=_today(),
-    )
+    """The fiscal year the schedule shows; its export reads the same."""
+    return meeting_year(request, _today())
 
 
 def schedule_page_meetings(user, fy: listing.FiscalYearChoice):

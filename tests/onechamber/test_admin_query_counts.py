@@ -31,12 +31,12 @@ from django.db import connection
 from django.db.models import Count, F
 from django.forms.models import _get_foreign_key
 from django.test import Client, RequestFactory
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.models import Organization
 from tests import factories, scaledata
-from tests.conftest import load_seed, rolled_back_module_data
+from tests.conftest import load_seed, module_storages, rolled_back_module_data
 from vaccination.models import IntervalRule, MunicipalRuleDate
 
 # The test database is made for modules whose tests use it; these read the
@@ -339,15 +339,7 @@ def results(request, django_db_setup, django_db_blocker, tmp_path_factory):
         found.seconds[f"count {SCALE}×"] = time.perf_counter() - started
 
     with (
-        override_settings(
-            STORAGES={
-                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                "staticfiles": {
-                    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-                },
-            },
-            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-        ),
+        module_storages(tmp_path_factory.mktemp("media")),
         rolled_back_module_data(request, django_db_blocker, load_and_count),
     ):
         yield found

@@ -12,10 +12,10 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories, scaledata
-from tests.conftest import load_seed, rolled_back_module_data
+from tests.conftest import load_seed, module_storages, rolled_back_module_data
 
 SCALE = 3
 ROLES = ("viewer", "secretariat")
@@ -102,15 +102,7 @@ def counts(request, django_db_setup, django_db_blocker, tmp_path_factory):
         found.scaled = _count(clients, pages)
 
     with (
-        override_settings(
-            STORAGES={
-                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                "staticfiles": {
-                    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-                },
-            },
-            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-        ),
+        module_storages(tmp_path_factory.mktemp("media")),
         rolled_back_module_data(request, django_db_blocker, load_and_count),
     ):
         yield found
