@@ -5,7 +5,13 @@ from import_export import fields, resources, widgets
 
 from meetings.models import Attendance, Meeting, Organization, Person, Position
 from onechamber import history
-from onechamber.spreadsheets import neutralise, restore
+from onechamber.spreadsheets import (
+    JapaneseBooleanWidget,
+    JapaneseDateWidget,
+    JapaneseIntegerWidget,
+    neutralise,
+    restore,
+)
 from onechamber.tenancy import headquarters_path
 
 
@@ -58,12 +64,37 @@ class ScopedResource(resources.ModelResource):
     def __init__(self, headquarters=None, **kwargs):
         super().__init__(**kwargs)
         self.headquarters = headquarters
+        # A column declared with no widget of its own reads and writes as its
+        # model field's kind: numbers, dates and yes/no typed in .xlsx, and
+        # typed the ways people write them (onechamber.spreadsheets).
+        for field in self.fields.values():
+            if type(field.widget) is widgets.Widget and field.attribute:
+                field.widget = self._typed_widget(field.attribute) or field.widget
         # The resource's fields (and so their widgets) are copies of its own.
         for field in self.fields.values():
             if isinstance(field.widget, ScopedWidgetMixin):
                 field.widget.headquarters = headquarters
 
+    @classmethod
+    def _typed_widget(cls, attribute):
+        try:
+            model_field = cls._meta.model._meta.get_field(attribute)
+        except Exception:
+            return None
+        kind = model_field.get_internal_type()
+        if kind.endswith("IntegerField"):
+            return JapaneseIntegerWidget()
+        if kind == "DateField":
+            return JapaneseDateWidget()
+        if kind == "BooleanField":
+            return JapaneseBooleanWidget()
+        return None
+
     def import_data(self, *args, **kwargs):
+        # All or nothing: one invalid row leaves every row unsaved, on the
+        # preview and on the confirm step alike (the library rolls back
+        # validation errors only when asked).
+        kwargs["rollback_on_validation_errors"] = True
         # Each row's history names the import (the user is the request's).
         with history.reason(_("インポート")):
             return super().import_data(*args, **kwargs)

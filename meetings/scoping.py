@@ -18,6 +18,7 @@ from django.db import models
 
 from meetings.models import headquarters_of
 from onechamber.admin_a11y import AccessibleFormsAdminMixin
+from onechamber.admin_import import SpreadsheetImportMixin
 from onechamber.admin_navigation import ReturnToOriginMixin
 from onechamber.admin_safety import (
     HiddenObjectNotFoundMixin,
@@ -86,6 +87,7 @@ def _scoped_filter(model, entry):
 
 
 class HeadquartersScopedAdmin(
+    SpreadsheetImportMixin,
     AccessibleFormsAdminMixin,
     HiddenObjectNotFoundMixin,
     SafeAutocompleteAdminMixin,

@@ -326,6 +326,16 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # import needs add (and, in HeadquartersScopedAdmin, change: an import updates
 # existing rows), export needs view.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+# The files the secretariat has (onechamber.admin_import sets them on every
+# admin): CSV in UTF-8, UTF-8 with BOM or CP932, and .xlsx.
+# Limits of one imported file (a file past one gets a message, not a 500).
+IMPORT_MAX_BYTES = env.int("ONECHAMBER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("ONECHAMBER_IMPORT_MAX_ROWS", default=5000)
+IMPORT_MAX_CELL_CHARS = env.int("ONECHAMBER_IMPORT_MAX_CELL_CHARS", default=2000)
+IMPORT_MAX_COLUMNS = 100
+# A file kept between an import's preview and its confirm step is removed
+# then; one whose preview was never confirmed is swept after this many seconds.
+IMPORT_TMP_MAX_AGE = 3600
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 LOGGING = {

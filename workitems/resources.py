@@ -3,12 +3,15 @@ keep in Excel. Imports are all or nothing (IMPORT_EXPORT_USE_TRANSACTIONS)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
 from meetings.models import Organization
 from meetings.resources import ScopedResource, ScopedWidgetMixin
-from onechamber.forms import clean_date
+from onechamber.spreadsheets import (
+    JapaneseBooleanWidget,
+    JapaneseDateWidget,
+    JapaneseIntegerWidget,
+)
 from workitems.models import Measure, Session
 
 SEPARATOR = "："
@@ -44,18 +47,6 @@ class MeasureWidget(ScopedWidgetMixin, widgets.ForeignKeyWidget):
         return f"{item}{SEPARATOR}{value.code}" if value.code else item
 
 
-class JapaneseDateWidget(widgets.DateWidget):
-    """Dates as people type them: 2021-08-31, 2021/8/31, 令和3年8月31日, R3.8.31."""
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return None
-        try:
-            return clean_date(value)
-        except ValidationError as exc:
-            raise ValueError(" ".join(exc.messages)) from None
-
-
 class OrganizationsWidget(ScopedWidgetMixin, widgets.ManyToManyWidget):
     """Organisations by name, separated by 、 or commas."""
 
@@ -83,10 +74,10 @@ class SessionResource(ScopedResource):
         attribute="measure", column_name="施策", widget=MeasureWidget()
     )
     fiscal_year = fields.Field(
-        attribute="fiscal_year", column_name="年度", widget=widgets.IntegerWidget()
+        attribute="fiscal_year", column_name="年度", widget=JapaneseIntegerWidget()
     )
     order = fields.Field(
-        attribute="order", column_name="順番", widget=widgets.IntegerWidget()
+        attribute="order", column_name="順番", widget=JapaneseIntegerWidget()
     )
     kind = fields.Field(attribute="kind", column_name="種類")
     date = fields.Field(
@@ -96,10 +87,10 @@ class SessionResource(ScopedResource):
         attribute="approx_month", column_name="開催予定月", widget=JapaneseDateWidget()
     )
     approx_part = fields.Field(
-        attribute="approx_part", column_name="旬", widget=widgets.IntegerWidget()
+        attribute="approx_part", column_name="旬", widget=JapaneseIntegerWidget()
     )
     planned = fields.Field(
-        attribute="planned", column_name="予定", widget=widgets.BooleanWidget()
+        attribute="planned", column_name="予定", widget=JapaneseBooleanWidget()
     )
     topic = fields.Field(attribute="topic", column_name="協議の内容")
     name = fields.Field(attribute="name", column_name="会議名")
@@ -131,11 +122,6 @@ class SessionResource(ScopedResource):
         ]
         clean_model_instances = True
         skip_unchanged = True
-
-    def import_data(self, dataset, **kwargs):
-        # All or nothing: one invalid row leaves every row unsaved.
-        kwargs.setdefault("rollback_on_validation_errors", True)
-        return super().import_data(dataset, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
