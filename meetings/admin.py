@@ -754,6 +754,28 @@ class AttendanceAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAd
         )
 
 
+@admin.register(AgendaItem)
+class AgendaItemAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAdmin):
+    """The 次第 of every meeting as one list, for its import and export; a
+    meeting's own is edited on the meeting's page."""
+
+    resource_classes = [resources.AgendaItemResource]
+    list_display = ["display_title", "meeting", "parent", "order"]
+    list_filter = ["meeting__fiscal_year"]
+    search_fields = ["title"]
+    autocomplete_fields = ["meeting", "parent", "materials"]
+    list_select_related = ["meeting__headquarters", "parent"]
+
+    @admin.display(description=_("項目"))
+    def display_title(self, obj) -> str:
+        return obj.display_title
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **_meeting_with_headquarters(db_field, kwargs)
+        )
+
+
 @admin.register(Material)
 class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     form = MaterialForm

@@ -3,7 +3,15 @@
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from meetings.models import Attendance, Meeting, Organization, Person, Position
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Material,
+    Meeting,
+    Organization,
+    Person,
+    Position,
+)
 from onechamber import history
 from onechamber.spreadsheets import (
     JapaneseBooleanWidget,
@@ -43,8 +51,13 @@ class ScopedWidgetMixin:
     the resource; None, for resources used outside the admin, looks everywhere)."""
 
     headquarters = None
+    # A callable narrowing a queryset further (a department account's own
+    # items), set by the resource from the admin.
+    limit = None
 
     def scoped(self, queryset):
+        if self.limit is not None:
+            queryset = self.limit(queryset)
         if self.headquarters is None or headquarters_path(queryset.model) is None:
             return queryset
         return queryset.for_headquarters(self.headquarters)
@@ -61,9 +74,13 @@ class ScopedResource(resources.ModelResource):
     """Rows of one headquarters: read from it, matched in it, created in it, and
     their related records looked up in it."""
 
-    def __init__(self, headquarters=None, **kwargs):
+    def __init__(self, headquarters=None, limit=None, owns=None, **kwargs):
         super().__init__(**kwargs)
         self.headquarters = headquarters
+        self.limit = limit
+        # A callable saying whether the account may save a row as imported
+        # (a department account: its own items' records only).
+        self.owns = owns
         # A column declared with no widget of its own reads and writes as its
         # model field's kind: numbers, dates and yes/no typed in .xlsx, and
         # typed the ways people write them (onechamber.spreadsheets).
@@ -74,6 +91,7 @@ class ScopedResource(resources.ModelResource):
         for field in self.fields.values():
             if isinstance(field.widget, ScopedWidgetMixin):
                 field.widget.headquarters = headquarters
+                field.widget.limit = limit
 
     @classmethod
     def _typed_widget(cls, attribute):
@@ -101,6 +119,8 @@ class ScopedResource(resources.ModelResource):
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        if self.limit is not None:
+            queryset = self.limit(queryset)
         if self.headquarters is None:
             return queryset
         return queryset.for_headquarters(self.headquarters)
@@ -111,7 +131,17 @@ class ScopedResource(resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
         for key, value in row.items():
-            row[key] = restore(value)
+            # An empty .xlsx cell is None where a CSV's is "": the same.
+            row[key] = "" if value is None else restore(value)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if self.owns is not None and not self.owns(instance):
+            raise ValueError(
+                _(
+                    "この行は貴課の担当の項目ではないため、取り込めません。事務局に依頼してください。"
+                )
+            )
 
     def init_instance(self, row=None):
         instance = super().init_instance(row)
@@ -169,7 +199,8 @@ class PositionResource(ScopedResource):
 
     class Meta:
         model = Position
-        import_id_fields = ["organization", "title"]
+        # Two 副知事 share a title: the 表示順 tells them apart.
+        import_id_fields = ["organization", "title", "order"]
         fields = ["organization", "title", "order"]
         clean_model_instances = True
         skip_unchanged = True
@@ -220,3 +251,137 @@ class AttendanceResource(ScopedResource):
         ]
         clean_model_instances = True
         skip_unchanged = True
+
+
+def _meeting_of(row, headquarters):
+    from onechamber.spreadsheets import JapaneseIntegerWidget
+
+    try:
+        pk = JapaneseIntegerWidget().clean((row or {}).get("会議ID"))
+    except ValueError:
+        pk = None
+    meetings = Meeting.objects.all()
+    if headquarters is not None:
+        meetings = meetings.for_headquarters(headquarters)
+    meeting = meetings.filter(pk=pk).first() if pk is not None else None
+    if meeting is None:
+        raise ValueError(
+            _("「会議ID」の会議がありません。会議の一覧のIDを入力してください。")
+        )
+    return meeting
+
+
+class ParentAgendaWidget(ScopedWidgetMixin, widgets.ForeignKeyWidget):
+    """The parent of an agenda entry written as the parent's 順番 in the same
+    meeting (議事 is 3: its (1), (2)… name 3); empty for a top-level entry."""
+
+    def __init__(self):
+        super().__init__(AgendaItem)
+
+    def clean(self, value, row=None, **kwargs):
+        from onechamber.spreadsheets import JapaneseIntegerWidget
+
+        order = JapaneseIntegerWidget().clean(value)
+        if order is None:
+            return None
+        meeting = _meeting_of(row, self.headquarters)
+        parent = meeting.agenda_items.filter(parent=None, order=order).first()
+        if parent is None:
+            raise ValueError(
+                _(
+                    "この会議に順番%(order)sの上位の項目がありません（上位の項目を先の行に書いてください）。"
+                )
+                % {"order": order}
+            )
+        return parent
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return value.order if kwargs.get("force_native_type") else str(value.order)
+
+
+def material_label(material: Material) -> str:
+    return f"{material.get_series_display()}{material.order}"
+
+
+class MaterialsWidget(ScopedWidgetMixin, widgets.ManyToManyWidget):
+    """The materials an agenda entry uses, as 資料1、参考資料2 (the meeting's)."""
+
+    def __init__(self):
+        super().__init__(Material, separator="、")
+
+    def clean(self, value, row=None, **kwargs):
+        labels = [
+            part.strip()
+            for part in str(value or "").replace(",", "、").split("、")
+            if part.strip()
+        ]
+        if not labels:
+            return []
+        meeting = _meeting_of(row, self.headquarters)
+        by_label = {material_label(m): m for m in meeting.materials.all()}
+        missing = [label for label in labels if label not in by_label]
+        if missing:
+            raise ValueError(
+                _(
+                    "この会議に次の資料がありません：%(labels)s（「資料1」「参考資料2」の形で）"
+                )
+                % {"labels": "、".join(missing)}
+            )
+        return [by_label[label] for label in labels]
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return "、".join(material_label(m) for m in value.all())
+
+
+class AgendaItemResource(ScopedResource):
+    """A meeting's 次第, one entry a row, matched by meeting, parent and 順番;
+    a parent's row comes before its children's (the export's order)."""
+
+    meeting = fields.Field(
+        attribute="meeting",
+        column_name="会議ID",
+        widget=ScopedForeignKeyWidget(Meeting),
+    )
+    parent = fields.Field(
+        attribute="parent", column_name="上位の項目の順番", widget=ParentAgendaWidget()
+    )
+    order = fields.Field(attribute="order", column_name="順番")
+    title = fields.Field(attribute="title", column_name="項目")
+    is_report = fields.Field(attribute="is_report", column_name="報告")
+    materials = fields.Field(
+        attribute="materials", column_name="使用する資料", widget=MaterialsWidget()
+    )
+
+    class Meta:
+        model = AgendaItem
+        import_id_fields = ["meeting", "parent", "order"]
+        fields = ["meeting", "parent", "order", "title", "is_report", "materials"]
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self):
+        from django.db.models import F
+        from django.db.models.functions import Coalesce
+
+        return (
+            super()
+            .get_queryset()
+            .select_related("parent")
+            .prefetch_related("materials")
+            .order_by(
+                "meeting",
+                Coalesce("parent__order", "order"),
+                F("parent").asc(nulls_first=True),
+                "order",
+                "pk",
+            )
+        )
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if instance.is_report is None:
+            instance.is_report = False

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -23,13 +24,12 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 from import_export.tmp_storages import BaseStorage
-
-from django.core.exceptions import PermissionDenied
 
 from onechamber.spreadsheets import FORMATS, XLSX, SpreadsheetError
 
@@ -70,7 +70,9 @@ class ImportFileStorage(BaseStorage):
         super().__init__(**kwargs)
         if self.name is not None and not NAME.match(str(self.name)):
             raise SpreadsheetError(
-                _("取り込むファイルが見つかりません。もう一度ファイルを選んでください。")
+                _(
+                    "取り込むファイルが見つかりません。もう一度ファイルを選んでください。"
+                )
             )
 
     def _path(self) -> str:
@@ -91,14 +93,14 @@ class ImportFileStorage(BaseStorage):
                 return file.read()
         except FileNotFoundError:
             raise SpreadsheetError(
-                _("取り込むファイルの有効期限が切れました。もう一度ファイルを選んでください。")
+                _(
+                    "取り込むファイルの有効期限が切れました。もう一度ファイルを選んでください。"
+                )
             ) from None
 
     def remove(self):
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.remove(self._path())
-        except FileNotFoundError:
-            pass
 
 
 class SpreadsheetImportMixin:
@@ -126,7 +128,9 @@ class SpreadsheetImportMixin:
         else:
             form.add_error(
                 "import_file",
-                _("ファイルを表として読めません。形式（csv / xlsx）が合っているか確かめてください。"),
+                _(
+                    "ファイルを表として読めません。形式（csv / xlsx）が合っているか確かめてください。"
+                ),
             )
 
     def import_action(self, request, **kwargs):
@@ -134,7 +138,11 @@ class SpreadsheetImportMixin:
         context = getattr(response, "context_data", None) or {}
         form = context.get("form")
         # A preview that cannot be confirmed keeps no file.
-        if request.method == "POST" and form is not None and "confirm_form" not in context:
+        if (
+            request.method == "POST"
+            and form is not None
+            and "confirm_form" not in context
+        ):
             # The library names the kept file on the upload itself.
             name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
             if name:
@@ -163,16 +171,29 @@ class SpreadsheetImportMixin:
             lines = []
             for row in result.invalid_rows[:5]:
                 for field, errors in row.field_specific_errors.items():
-                    lines.append(_("%(row)s行目「%(field)s」：%(error)s") % {
-                        "row": row.number + 1, "field": field, "error": " ".join(errors)})
+                    lines.append(
+                        _("%(row)s行目「%(field)s」：%(error)s")
+                        % {
+                            "row": row.number + 1,
+                            "field": field,
+                            "error": " ".join(errors),
+                        }
+                    )
                 for error in row.non_field_specific_errors:
-                    lines.append(_("%(row)s行目：%(error)s") % {"row": row.number + 1, "error": error})
+                    lines.append(
+                        _("%(row)s行目：%(error)s")
+                        % {"row": row.number + 1, "error": error}
+                    )
             for number, errors in result.row_errors()[:5]:
                 for error in errors:
-                    lines.append(_("%(row)s行目：%(error)s") % {"row": number + 1, "error": error.error})
+                    lines.append(
+                        _("%(row)s行目：%(error)s")
+                        % {"row": number + 1, "error": error.error}
+                    )
             messages.error(
                 request,
-                _("取り込みを中止しました。1件も保存していません。") + " ".join(lines[:5]),
+                _("取り込みを中止しました。1件も保存していません。")
+                + " ".join(lines[:5]),
             )
             return self._import_page()
         return super().process_result(result, request)
@@ -181,7 +202,9 @@ class SpreadsheetImportMixin:
         totals = result.totals
         messages.success(
             request,
-            _("取り込みました：追加 %(new)s件、更新 %(update)s件、変更なし %(skip)s件（%(model)s）。")
+            _(
+                "取り込みました：追加 %(new)s件、更新 %(update)s件、変更なし %(skip)s件（%(model)s）。"
+            )
             % {
                 "new": totals[RowResult.IMPORT_TYPE_NEW],
                 "update": totals[RowResult.IMPORT_TYPE_UPDATE],

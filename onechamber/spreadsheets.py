@@ -14,6 +14,18 @@ apostrophe before one of them gets one more).
 
 from __future__ import annotations
 
+import csv
+import io
+import unicodedata
+import zipfile
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import widgets
+from import_export.formats import base_formats
+
 FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
 GUARD = "'"
 
@@ -46,14 +58,6 @@ def restore(value):
 # is not what it claims, or is larger than the settings allow, ends in a
 # SpreadsheetError whose message the import page shows.
 
-import csv  # noqa: E402 - the reading half of the module
-import io  # noqa: E402
-import zipfile  # noqa: E402
-
-import tablib  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from import_export.formats import base_formats  # noqa: E402
 
 ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp932", "Shift_JIS（CP932）"))
 
@@ -87,7 +91,9 @@ def _check_size(data: bytes) -> None:
     most = limits()["bytes"]
     if len(data) > most:
         raise SpreadsheetError(
-            _("ファイルが大きすぎます（%(size)s KB）。%(most)s KB までのファイルにしてください。")
+            _(
+                "ファイルが大きすぎます（%(size)s KB）。%(most)s KB までのファイルにしてください。"
+            )
             % {"size": f"{len(data) // 1024:,}", "most": f"{most // 1024:,}"}
         )
 
@@ -97,15 +103,21 @@ def decode_text(data: bytes) -> tuple[str, str]:
     kind = _kind_of(data)
     if kind == "PDF":
         raise SpreadsheetError(
-            _("CSVファイルではありません（PDFのファイルです）。CSVかExcel（.xlsx）のファイルを選んでください。")
+            _(
+                "CSVファイルではありません（PDFのファイルです）。CSVかExcel（.xlsx）のファイルを選んでください。"
+            )
         )
     if kind in ("zip", "xls"):
         raise SpreadsheetError(
-            _("CSVファイルではありません（Excelのファイルです）。形式に「xlsx」を選んでください。")
+            _(
+                "CSVファイルではありません（Excelのファイルです）。形式に「xlsx」を選んでください。"
+            )
         )
     if b"\x00" in data:
         raise SpreadsheetError(
-            _("ファイルにNUL文字が含まれています。CSVとして保存し直したファイルを選んでください。")
+            _(
+                "ファイルにNUL文字が含まれています。CSVとして保存し直したファイルを選んでください。"
+            )
         )
     for encoding, label in ENCODINGS:
         try:
@@ -113,7 +125,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise SpreadsheetError(
-        _("文字コードを判別できません。UTF-8（BOM付きも可）かShift_JIS（CP932）で保存したCSVを選んでください。")
+        _(
+            "文字コードを判別できません。UTF-8（BOM付きも可）かShift_JIS（CP932）で保存したCSVを選んでください。"
+        )
     )
 
 
@@ -129,14 +143,23 @@ def _check_cells(headers, rows) -> None:
             if isinstance(value, str) and len(value) > most["cell"]:
                 name = headers[column] if column < len(headers) else column + 1
                 raise SpreadsheetError(
-                    _("%(row)s行目「%(column)s」：セルの文字が多すぎます（%(count)s文字）。%(most)s文字までにしてください。")
-                    % {"row": number, "column": name, "count": f"{len(value):,}", "most": f"{most['cell']:,}"}
+                    _(
+                        "%(row)s行目「%(column)s」：セルの文字が多すぎます（%(count)s文字）。%(most)s文字までにしてください。"
+                    )
+                    % {
+                        "row": number,
+                        "column": name,
+                        "count": f"{len(value):,}",
+                        "most": f"{most['cell']:,}",
+                    }
                 )
 
 
 def _too_many_rows(count: int) -> SpreadsheetError:
     return SpreadsheetError(
-        _("行が多すぎます（%(count)s行以上）。%(most)s行までに分けて取り込んでください。")
+        _(
+            "行が多すぎます（%(count)s行以上）。%(most)s行までに分けて取り込んでください。"
+        )
         % {"count": f"{count:,}", "most": f"{limits()['rows']:,}"}
     )
 
@@ -145,7 +168,9 @@ def _dataset(headers, rows) -> tablib.Dataset:
     headers = [("" if h is None else str(h)).strip() for h in headers]
     if not any(headers):
         raise SpreadsheetError(
-            _("1行目に見出し（列の名前）がありません。書き出したファイルの1行目をそのまま使ってください。")
+            _(
+                "1行目に見出し（列の名前）がありません。書き出したファイルの1行目をそのまま使ってください。"
+            )
         )
     width = len(headers)
     _check_cells(headers, rows)
@@ -182,7 +207,9 @@ class CSV(base_formats.CSV):
                     raise _too_many_rows(len(rows))
         except csv.Error as exc:
             raise SpreadsheetError(
-                _("CSVとして読めません（%(line)s行目）。Excelで「CSV」として保存し直してください。")
+                _(
+                    "CSVとして読めません（%(line)s行目）。Excelで「CSV」として保存し直してください。"
+                )
                 % {"line": reader.line_num}
             ) from exc
         if headers is None:
@@ -211,35 +238,51 @@ class XLSX(base_formats.XLSX):
             what = {"PDF": "PDF", "xls": _("古い形式（.xls）")}.get(kind)
             if what:
                 raise SpreadsheetError(
-                    _("Excel（.xlsx）のファイルではありません（%(what)sのファイルです）。.xlsx で保存し直してください。")
+                    _(
+                        "Excel（.xlsx）のファイルではありません（%(what)sのファイルです）。.xlsx で保存し直してください。"
+                    )
                     % {"what": what}
                 )
             raise SpreadsheetError(
-                _("Excel（.xlsx）のファイルではありません。CSVなら形式に「csv」を選んでください。")
+                _(
+                    "Excel（.xlsx）のファイルではありません。CSVなら形式に「csv」を選んでください。"
+                )
             )
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 unpacked = sum(info.file_size for info in archive.infolist())
                 if "xl/workbook.xml" not in archive.namelist():
-                    raise SpreadsheetError(_("Excelのブックが入っていないzipファイルです。"))
+                    raise SpreadsheetError(
+                        _("Excelのブックが入っていないzipファイルです。")
+                    )
         except zipfile.BadZipFile as exc:
             raise SpreadsheetError(
-                _("Excelのファイルが壊れていて開けません。Excelで開いて保存し直してください。")
+                _(
+                    "Excelのファイルが壊れていて開けません。Excelで開いて保存し直してください。"
+                )
             ) from exc
         if unpacked > 20 * limits()["bytes"]:
             raise SpreadsheetError(
-                _("Excelのファイルの中身が大きすぎます（展開すると %(size)s MB）。行を分けて取り込んでください。")
+                _(
+                    "Excelのファイルの中身が大きすぎます（展開すると %(size)s MB）。行を分けて取り込んでください。"
+                )
                 % {"size": f"{unpacked // (1024 * 1024):,}"}
             )
         try:
-            values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            values = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=True
+            )
+            formulas = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=False
+            )
             return self._read(values.active, formulas.active)
         except SpreadsheetError:
             raise
         except Exception as exc:  # openpyxl raises many kinds on a bad file
             raise SpreadsheetError(
-                _("Excelのファイルを読めません（%(reason)s）。Excelで開いて保存し直してください。")
+                _(
+                    "Excelのファイルを読めません（%(reason)s）。Excelで開いて保存し直してください。"
+                )
                 % {"reason": type(exc).__name__}
             ) from exc
 
@@ -256,12 +299,18 @@ class XLSX(base_formats.XLSX):
         if headers is None:
             raise SpreadsheetError(_("ファイルが空です。"))
         body = []
-        for number, (row, raw) in enumerate(zip(rows, shown), start=2):
+        for number, (row, raw) in enumerate(zip(rows, shown, strict=False), start=2):
             row = list(row)
-            for column, (value, written) in enumerate(zip(row, raw)):
-                if value is None and isinstance(written, str) and written.startswith("="):
+            for column, (value, written) in enumerate(zip(row, raw, strict=False)):
+                if (
+                    value is None
+                    and isinstance(written, str)
+                    and written.startswith("=")
+                ):
                     raise SpreadsheetError(
-                        _("%(row)s行目 %(column)s列：数式の結果が保存されていません。Excelで開いて保存し直すか、値として貼り付けてください。")
+                        _(
+                            "%(row)s行目 %(column)s列：数式の結果が保存されていません。Excelで開いて保存し直すか、値として貼り付けてください。"
+                        )
                         % {"row": number, "column": get_column_letter(column + 1)}
                     )
             body.append(row)
@@ -276,8 +325,6 @@ FORMATS = [CSV, XLSX]
 # ---------------------------------------------------------------------------
 # Cells as people type them.
 
-from django.core.exceptions import ValidationError  # noqa: E402
-from import_export import widgets  # noqa: E402
 
 TRUE_WORDS = frozenset({"はい", "○", "〇", "◯", "1", "true", "yes", "有", "あり"})
 FALSE_WORDS = frozenset({"いいえ", "×", "✕", "0", "false", "no", "無", "なし"})
@@ -299,8 +346,6 @@ class JapaneseBooleanWidget(widgets.BooleanWidget):
             return value
         if isinstance(value, (int, float)) and value in (0, 1):
             return bool(value)
-        import unicodedata
-
         text = unicodedata.normalize("NFKC", str(value)).strip().lower()
         if not text:
             return self.empty
@@ -309,7 +354,9 @@ class JapaneseBooleanWidget(widgets.BooleanWidget):
         if text in FALSE_WORDS or str(value).strip() in FALSE_WORDS:
             return False
         raise ValueError(
-            _("「%(value)s」は はい / いいえ（○ / ×、1 / 0、TRUE / FALSE）のどれかで入力してください。")
+            _(
+                "「%(value)s」は はい / いいえ（○ / ×、1 / 0、TRUE / FALSE）のどれかで入力してください。"
+            )
             % {"value": str(value)[:20]}
         )
 
@@ -340,8 +387,6 @@ class JapaneseIntegerWidget(widgets.IntegerWidget):
     """Whole numbers, full-width digits too (１２), with a Japanese message."""
 
     def clean(self, value, row=None, **kwargs):
-        import unicodedata
-
         if value in (None, ""):
             return None
         if isinstance(value, bool):
@@ -357,9 +402,13 @@ class JapaneseIntegerWidget(widgets.IntegerWidget):
             number = float(text)
         except ValueError:
             raise ValueError(
-                _("「%(value)s」は数ではありません。半角か全角の数字で入力してください。")
+                _(
+                    "「%(value)s」は数ではありません。半角か全角の数字で入力してください。"
+                )
                 % {"value": str(value)[:20]}
             ) from None
         if not number.is_integer():
-            raise ValueError(_("「%(value)s」：整数を入力してください。") % {"value": text})
+            raise ValueError(
+                _("「%(value)s」：整数を入力してください。") % {"value": text}
+            )
         return int(number)

@@ -175,6 +175,18 @@ class ItemMeasuresMixin:
 
 
 class ScopedModelAdmin(HeadquartersScopedAdmin, DepartmentScopedMixin, HistoryAdmin):
+    def get_import_resource_kwargs(self, request, **kwargs):
+        # A department account's import matches and looks up only its own
+        # items' records (its export is the changelist's, scoped already).
+        if is_secretariat(request.user):
+            return super().get_import_resource_kwargs(request, **kwargs)
+        org = user_organization(request.user)
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            "limit": lambda queryset: scope(queryset, request),
+            "owns": lambda obj: department_scope.owns(obj, org),
+        }
+
     def save_model(self, request, obj, form, change):
         # The form's choices are limited already; this catches a forged post
         # that reached here some other way.
@@ -597,7 +609,8 @@ class ResultTableAdmin(ItemMeasuresMixin, ScopedModelAdmin):
 
 
 @admin.register(ResultRow)
-class ResultRowAdmin(ScopedModelAdmin):
+class ResultRowAdmin(ScopedModelAdmin, ImportExportModelAdmin):
+    resource_classes = [resources.ResultRowResource]
     list_display = ["__str__", "table", "order"]
     list_filter = ["table__item_year__fiscal_year"]
     search_fields = ["heading", "label", "results", "next_steps"]
@@ -642,7 +655,8 @@ class HighlightAdmin(ScopedModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedModelAdmin):
+class IndicatorAdmin(ScopedModelAdmin, ImportExportModelAdmin):
+    resource_classes = [resources.IndicatorResource]
     list_display = [
         "name",
         "value",

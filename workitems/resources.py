@@ -3,16 +3,18 @@ keep in Excel. Imports are all or nothing (IMPORT_EXPORT_USE_TRANSACTIONS)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from meetings.models import Organization
 from meetings.resources import ScopedResource, ScopedWidgetMixin
+from onechamber import jdates
 from onechamber.spreadsheets import (
     JapaneseBooleanWidget,
     JapaneseDateWidget,
     JapaneseIntegerWidget,
 )
-from workitems.models import Measure, Session
+from workitems.models import Indicator, ItemYear, Measure, ResultRow, Session
 
 SEPARATOR = "："
 
@@ -131,5 +133,228 @@ class SessionResource(ScopedResource):
         if instance.planned is None:
             instance.planned = False
         for attr in ("topic", "name", "participants_note", "note"):
+            if getattr(instance, attr) is None:
+                setattr(instance, attr, "")
+
+
+class FiscalYearWidget(widgets.IntegerWidget):
+    """A fiscal year as people type it (令和3年度, R3, 2021, full-width too),
+    exported as 令和3年度."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(int(value))
+        try:
+            return jdates.parse_fiscal_year(str(value))
+        except ValueError as exc:
+            raise ValueError(str(exc)) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return jdates.fiscal_year_label(value) if value else ""
+
+
+def _row_value(row, column):
+    value = (row or {}).get(column)
+    return "" if value is None else str(value).strip()
+
+
+class ItemYearWidget(ScopedWidgetMixin, widgets.ForeignKeyWidget):
+    """An item's year written as two columns: the item's name (this one) and
+    the 年度 column beside it."""
+
+    year_column = "年度"
+
+    def __init__(self):
+        super().__init__(ItemYear)
+
+    def clean(self, value, row=None, **kwargs):
+        name = str(value or "").strip()
+        if not name:
+            raise ValueError(_("連携推進項目の名前を入力してください。"))
+        year = FiscalYearWidget().clean(_row_value(row, self.year_column))
+        if year is None:
+            raise ValueError(
+                _("「年度」を入力してください（令和3年度、R3、2021 のどれでも）。")
+            )
+        found = (
+            self.scoped(ItemYear.objects.all())
+            .filter(item__name=name, fiscal_year=year)
+            .first()
+        )
+        if found is None:
+            raise ValueError(
+                _(
+                    "「%(name)s」の%(year)sがありません。項目名と年度を確かめてください。"
+                )
+                % {"name": name, "year": jdates.fiscal_year_label(year)}
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return value.item.name if value else ""
+
+
+class ResultTableWidget(ItemYearWidget):
+    """A results table: the item's name, the 年度 and the 表の順番 columns."""
+
+    order_column = "表の順番"
+
+    def clean(self, value, row=None, **kwargs):
+        item_year = super().clean(value, row, **kwargs)
+        order = JapaneseIntegerWidget().clean(_row_value(row, self.order_column))
+        tables = list(item_year.result_tables.order_by("order", "pk"))
+        if order is None:
+            if len(tables) == 1:
+                return tables[0]
+            raise ValueError(
+                _("「表の順番」を入力してください（この年度の表が%(n)s枚あります）。")
+                % {"n": len(tables)}
+            )
+        for table in tables:
+            if table.order == order:
+                return table
+        raise ValueError(
+            _("「%(name)s」の%(year)sに順番%(order)sの表がありません。")
+            % {
+                "name": item_year.item.name,
+                "year": jdates.fiscal_year_label(item_year.fiscal_year),
+                "order": order,
+            }
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.item_year.item.name if value else ""
+
+
+class ResultRowResource(ScopedResource):
+    """Rows of a results table, matched by item, 年度, 表の順番 and 順番; the two
+    text columns one bullet a line (a line break within the cell)."""
+
+    table = fields.Field(
+        attribute="table", column_name="連携推進項目", widget=ResultTableWidget()
+    )
+    fiscal_year = fields.Field(
+        attribute="table__item_year__fiscal_year",
+        column_name="年度",
+        widget=FiscalYearWidget(),
+        readonly=True,
+    )
+    table_order = fields.Field(
+        attribute="table__order",
+        column_name="表の順番",
+        widget=JapaneseIntegerWidget(),
+        readonly=True,
+    )
+    order = fields.Field(attribute="order", column_name="順番")
+    heading = fields.Field(attribute="heading", column_name="●見出し")
+    label = fields.Field(attribute="label", column_name="項目")
+    results = fields.Field(attribute="results", column_name="今年度の取り組み成果")
+    next_steps = fields.Field(
+        attribute="next_steps", column_name="次年度以降の取り組み"
+    )
+
+    class Meta:
+        model = ResultRow
+        import_id_fields = ["table", "order"]
+        fields = [
+            "table",
+            "fiscal_year",
+            "table_order",
+            "order",
+            "heading",
+            "label",
+            "results",
+            "next_steps",
+        ]
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("table__item_year__item")
+            .order_by(
+                "table__item_year__item__order",
+                "table__item_year__fiscal_year",
+                "table__order",
+                "order",
+                "pk",
+            )
+        )
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        for attr in ("heading", "label", "results", "next_steps"):
+            if getattr(instance, attr) is None:
+                setattr(instance, attr, "")
+
+
+class IndicatorResource(ScopedResource):
+    """An item's indicators, matched by item, 年度 and 順番."""
+
+    item_year = fields.Field(
+        attribute="item_year", column_name="連携推進項目", widget=ItemYearWidget()
+    )
+    fiscal_year = fields.Field(
+        attribute="item_year__fiscal_year",
+        column_name="年度",
+        widget=FiscalYearWidget(),
+        readonly=True,
+    )
+    order = fields.Field(attribute="order", column_name="順番")
+    name = fields.Field(attribute="name", column_name="指標")
+    value = fields.Field(
+        attribute="value", column_name="値", widget=widgets.DecimalWidget()
+    )
+    as_of = fields.Field(attribute="as_of", column_name="時点")
+    rank = fields.Field(attribute="rank", column_name="順位")
+    rank_scope = fields.Field(attribute="rank_scope", column_name="順位の範囲")
+    baseline_value = fields.Field(
+        attribute="baseline_value", column_name="基準値", widget=widgets.DecimalWidget()
+    )
+    baseline_as_of = fields.Field(
+        attribute="baseline_as_of", column_name="基準値の時点"
+    )
+    baseline_rank = fields.Field(attribute="baseline_rank", column_name="基準値の順位")
+    baseline_label = fields.Field(
+        attribute="baseline_label", column_name="基準値の表記"
+    )
+    note = fields.Field(attribute="note", column_name="備考")
+
+    class Meta:
+        model = Indicator
+        import_id_fields = ["item_year", "order"]
+        fields = [
+            "item_year",
+            "fiscal_year",
+            "order",
+            "name",
+            "value",
+            "as_of",
+            "rank",
+            "rank_scope",
+            "baseline_value",
+            "baseline_as_of",
+            "baseline_rank",
+            "baseline_label",
+            "note",
+        ]
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("item_year__item")
+            .order_by("item_year__item__order", "item_year__fiscal_year", "order", "pk")
+        )
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        for attr in ("name", "unit", "rank_scope", "baseline_label", "note"):
             if getattr(instance, attr) is None:
                 setattr(instance, attr, "")

@@ -150,7 +150,7 @@ def _meeting(data, *, hq, variant, published, mark, kind="regular", number=1):
         number=number,
         topic=f"{mark}臨時会議" if kind != "regular" else "",
     )
-    factories.make_agenda_item(meeting=meeting, title=f"{mark}開会")
+    agenda_item = factories.make_agenda_item(meeting=meeting, title=f"{mark}開会")
     for series in ("main", "reference"):
         material = factories.make_material(
             meeting=meeting,
@@ -172,6 +172,7 @@ def _meeting(data, *, hq, variant, published, mark, kind="regular", number=1):
     if variant != "unpub":  # published or not is the meeting's alone
         data.add(material, variant)
         data.add(attendance, variant)
+        data.add(agenda_item, variant)
         data.add(position, variant)
         data.add(Person.objects.get(tenures__position=position), variant)
     data.meetings[variant] = meeting

@@ -89,15 +89,17 @@ def _kept(folder) -> list[str]:
 @pytest.mark.parametrize(
     "encoding", ["cp932", "utf-8", "utf-8-sig"], ids=["CP932", "UTF-8", "UTF-8 BOM"]
 )
-def test_a_csv_in_each_encoding_imports_the_same_rows(staff, meeting, encoding, own_import_folder):
+def test_a_csv_in_each_encoding_imports_the_same_rows(
+    staff, meeting, encoding, own_import_folder
+):
     response = _post(staff, _csv(_rows(meeting), encoding))
     assert response.status_code == 200
     assert "confirm_form" in response.context, _form_errors(response)
     assert not meeting.attendances.exists()  # the preview saves nothing
     _confirm(staff, response)
-    assert list(meeting.attendances.order_by("order").values_list("name", flat=True)) == [
-        "藤井 裕久", "夏野 修", "新田 八朗"
-    ]
+    assert list(
+        meeting.attendances.order_by("order").values_list("name", flat=True)
+    ) == ["藤井 裕久", "夏野 修", "新田 八朗"]
     assert _kept(own_import_folder) == []
 
 
@@ -154,10 +156,13 @@ def _bomb() -> bytes:
             data = src.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
                 entities = '<!ENTITY a "lol">' + "".join(
-                    f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)
+                    f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
+                    for i in range(8)
                 )
                 data = data.replace(
-                    b"<worksheet", f"<!DOCTYPE worksheet [{entities}]><worksheet".encode(), 1
+                    b"<worksheet",
+                    f"<!DOCTYPE worksheet [{entities}]><worksheet".encode(),
+                    1,
                 ).replace(b">y<", b">&i;<")
             dst.writestr(info, data)
     return out.getvalue()
@@ -176,17 +181,36 @@ def _broken_xlsx() -> bytes:
         ("爆弾.xlsx", _bomb(), "1", "Excelのファイルを読めません"),
         ("nul.csv", "会議ID,区分\r\n1,\x00県\r\n".encode(), "0", "NUL文字"),
         ("latin.csv", "会議ID\r\n".encode("utf-16"), "0", "NUL文字"),
-        ("euc.csv", "会議ID,氏名\r\n1,髙\udcff".encode("utf-8", "surrogateescape"), "0", "文字コードを判別できません"),
+        (
+            "euc.csv",
+            "会議ID,氏名\r\n1,髙\udcff".encode("utf-8", "surrogateescape"),
+            "0",
+            "文字コードを判別できません",
+        ),
         ("空.csv", b"", "0", "空です"),
         ("見出しなし.csv", b",,\r\n", "0", "見出し"),
         ("引用符.csv", b'a,b\r\n"x,1\r\n', "0", "CSVとして読めません"),
         ("表.xlsx", b"a,b\r\n1,2\r\n", "1", "CSVなら"),
         ("表.csv", b"PK\x03\x04rest", "0", "Excelのファイルです"),
     ],
-    ids=["pdf as csv", "pdf as xlsx", "broken xlsx", "xml bomb", "nul bytes", "utf-16",
-         "undecodable", "empty", "no headers", "open quote", "csv as xlsx", "xlsx as csv"],
+    ids=[
+        "pdf as csv",
+        "pdf as xlsx",
+        "broken xlsx",
+        "xml bomb",
+        "nul bytes",
+        "utf-16",
+        "undecodable",
+        "empty",
+        "no headers",
+        "open quote",
+        "csv as xlsx",
+        "xlsx as csv",
+    ],
 )
-def test_a_malformed_file_gets_a_message(staff, name, data, fmt, message, own_import_folder):
+def test_a_malformed_file_gets_a_message(
+    staff, name, data, fmt, message, own_import_folder
+):
     response = _post(staff, data, name, fmt)
     assert response.status_code == 200
     assert message in _form_errors(response)
@@ -198,11 +222,18 @@ def test_a_long_cell_and_too_many_rows_get_a_message(staff, meeting, settings):
     rows = _rows(meeting)
     rows[1][3] = "長" * 10_000
     response = _post(staff, _csv(rows, "utf-8"))
-    assert "3行目「職名」：セルの文字が多すぎます（10,000文字）" in _form_errors(response)
+    assert "3行目「職名」：セルの文字が多すぎます（10,000文字）" in _form_errors(
+        response
+    )
 
-    many = [[meeting.pk, "市町村等", i, "職", "名", "出席", "左側", i] for i in range(100_000)]
+    many = [
+        [meeting.pk, "市町村等", i, "職", "名", "出席", "左側", i]
+        for i in range(100_000)
+    ]
     response = _post(staff, _csv(many, "utf-8"))
-    assert "行が多すぎます" in _form_errors(response) or "ファイルが大きすぎます" in _form_errors(response)
+    assert "行が多すぎます" in _form_errors(
+        response
+    ) or "ファイルが大きすぎます" in _form_errors(response)
     settings.IMPORT_MAX_BYTES = 50 * 1024 * 1024
     response = _post(staff, _csv(many, "utf-8"))
     assert "行が多すぎます（5,001行以上）。5,000行まで" in _form_errors(response)
@@ -248,9 +279,21 @@ def test_a_preview_left_unconfirmed_is_swept(staff, meeting, own_import_folder):
 
 @pytest.mark.parametrize(
     "text,value",
-    [("はい", True), ("いいえ", False), ("○", True), ("×", False), ("1", True), ("0", False),
-     ("TRUE", True), ("false", False), ("ＴＲＵＥ", True), ("１", True), (True, True), (0, False),
-     ("", None)],
+    [
+        ("はい", True),
+        ("いいえ", False),
+        ("○", True),
+        ("×", False),
+        ("1", True),
+        ("0", False),
+        ("TRUE", True),
+        ("false", False),
+        ("ＴＲＵＥ", True),
+        ("１", True),
+        (True, True),
+        (0, False),
+        ("", None),
+    ],
 )
 def test_booleans_as_people_write_them(text, value):
     assert JapaneseBooleanWidget().clean(text) is value
@@ -263,23 +306,26 @@ def test_any_other_boolean_is_an_error(text):
 
 
 def test_xlsx_export_keeps_numbers_typed_and_no_cell_is_a_formula(staff, meeting):
-    factories.make_attendance(meeting=meeting, name="=HYPERLINK(\"http://x\",\"y\")")
+    factories.make_attendance(meeting=meeting, name='=HYPERLINK("http://x","y")')
     url = reverse("admin:meetings_attendance_export")
     form = staff.get(url).context["form"]
-    data = {n: "on" if f.initial is True else f.initial for n, f in form.fields.items()
-            if f.initial not in (None, False)}
+    data = {
+        n: "on" if f.initial is True else f.initial
+        for n, f in form.fields.items()
+        if f.initial not in (None, False)
+    }
     data["format"] = "1"
     response = staff.post(url, data)
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book.active
     header = [c.value for c in sheet[1]]
-    row = {h: c for h, c in zip(header, sheet[2])}
+    row = dict(zip(header, sheet[2], strict=True))
     assert row["順番"].data_type == "n" and row["順番"].value == 1
     assert row["会議ID"].value == meeting.pk
     for cells in sheet.iter_rows():
         for cell in cells:
             assert cell.data_type != "f", cell.value
-    assert row["氏名"].value == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert row["氏名"].value == '\'=HYPERLINK("http://x","y")'
 
     data["format"] = "0"
     text = staff.post(url, data).content

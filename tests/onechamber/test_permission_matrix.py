@@ -323,6 +323,7 @@ MODEL_GROUPS = {
         "meetings.Person",
         "meetings.Meeting",
         "meetings.Attendance",
+        "meetings.AgendaItem",
         "meetings.Material",
         "workitems.Proposal",
         "workitems.Agreement",
@@ -358,8 +359,11 @@ MAY = {
     "department": {"view": {DA, DB, SEC, SU}, "add": {DA, DB, SEC, SU}}
     | {"delete": {SEC, SU}},
 }
-# Only the secretariat makes items and their years; imports are its own too.
+# Only the secretariat makes items and their years; imports are its own too,
+# but for the result rows and indicators a department keeps in Excel: it
+# imports those into its own items (the resource refuses any other row).
 SECRETARIAT_ADDS = {"workitems.WorkItem", "workitems.ItemYear"}
+DEPARTMENT_IMPORTS = {"workitems.ResultRow", "workitems.Indicator"}
 # Records the apps write (login attempts, task results): nobody adds them,
 # and a task's result stays.
 NOBODY = {
@@ -437,6 +441,8 @@ def may(label: str, action: str, role: str) -> bool:
     if (action, label) in SUPERUSER_ONLY:
         return role == SU
     if action == "import":
+        if label in DEPARTMENT_IMPORTS:
+            return role in MAY[group]["add"]
         return role in {SEC, SU}
     if action == "add" and label in SECRETARIAT_ADDS:
         return role in {SEC, SU}
