@@ -325,9 +325,53 @@ def test_xlsx_export_keeps_numbers_typed_and_no_cell_is_a_formula(staff, meeting
     for cells in sheet.iter_rows():
         for cell in cells:
             assert cell.data_type != "f", cell.value
-    assert row["氏名"].value == '\'=HYPERLINK("http://x","y")'
+    # A text cell, shown as typed, never a formula.
+    assert row["氏名"].value == '=HYPERLINK("http://x","y")'
+    assert row["氏名"].data_type == "s"
 
     data["format"] = "0"
     text = staff.post(url, data).content
     assert text.startswith(b"\xef\xbb\xbf")
     assert "'=HYPERLINK" in text.decode("utf-8-sig")
+
+
+PAYLOADS = [
+    '=HYPERLINK("http://example.com","x")',
+    "==1+1",
+    "+cmd|' /C calc'!A0",
+    "@SUM(A1)",
+    "\t=1",
+    "＝1+1",
+    "- 議題",
+]
+
+
+@pytest.mark.parametrize("fmt", [0, 1], ids=["csv", "xlsx"])
+def test_formula_payloads_never_become_formulas_and_come_back_as_typed(staff, fmt):
+    from meetings.models import Person
+    from meetings.resources import PersonResource
+    from onechamber.spreadsheets import CSV, XLSX
+
+    hq = factories.make_headquarters()
+    for i, text in enumerate(PAYLOADS):
+        Person.objects.create(headquarters=hq, name=f"{text}{i}", kana="")
+    exported = PersonResource(headquarters=hq).export()
+    data = (CSV(), XLSX())[fmt].export_data(exported)
+    if fmt == 1:
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+        assert all(c.data_type != "f" for c in cells)
+        names = [c.value for c in cells if c.column == 1]
+        assert "- 議題6" in names  # readable as typed
+        assert all(c.quotePrefix for c in cells if c.column == 1)
+    else:
+        text = data.decode("utf-8-sig")
+        for line in text.splitlines()[1:]:
+            first = line.lstrip('"')
+            assert first[0] not in "=+-@\t\r＝＋－＠", line
+    back = (CSV(), XLSX())[fmt].create_dataset(data)
+    result = PersonResource(headquarters=hq).import_data(back, dry_run=False)
+    assert result.totals["skip"] == len(PAYLOADS), [r.errors for r in result.rows]
+    assert sorted(Person.objects.values_list("name", flat=True)) == sorted(
+        f"{t}{i}" for i, t in enumerate(PAYLOADS)
+    )
