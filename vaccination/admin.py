@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
 
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_history import HistoryAdmin
 from onechamber.admin_safety import SafeChangeListMixin
+from vaccination import resources
 from vaccination.models import (
     GridCell,
     GridColumn,
@@ -80,7 +82,8 @@ class MunicipalRuleDateInline(HeadquartersScopedAdmin, admin.TabularInline):
 
 
 @admin.register(IntervalRule)
-class IntervalRuleAdmin(HeadquartersScopedAdmin, HistoryAdmin):
+class IntervalRuleAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAdmin):
+    resource_classes = [resources.IntervalRuleResource]
     list_display = [
         "group",
         "kind",
@@ -142,7 +145,8 @@ class VenuePlanAdmin(HeadquartersScopedAdmin, HistoryAdmin):
 
 
 @admin.register(VenueDate)
-class VenueDateAdmin(HeadquartersScopedAdmin, HistoryAdmin):
+class VenueDateAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAdmin):
+    resource_classes = [resources.VenueDateResource]
     list_display = ["date", "venue", "plan", "added"]
     list_filter = ["plan", "venue", "added"]
     list_select_related = ["venue", "plan"]

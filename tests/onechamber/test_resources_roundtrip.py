@@ -11,6 +11,7 @@ from meetings import resources as meeting_resources
 from meetings.models import Headquarters, Organization
 from onechamber.spreadsheets import CSV, XLSX
 from tests import factories
+from vaccination import resources as vaccination_resources
 from workitems import resources as item_resources
 from workitems.models import Indicator, ResultRow
 
@@ -23,6 +24,8 @@ RESOURCES = [
     item_resources.SessionResource,
     item_resources.ResultRowResource,
     item_resources.IndicatorResource,
+    vaccination_resources.IntervalRuleResource,
+    vaccination_resources.VenueDateResource,
 ]
 
 
@@ -140,3 +143,48 @@ def test_a_department_imports_into_its_own_items_only(seed, rf):
     refused = _refusals(result)
     assert len(refused) == len(exported) - len(own)
     assert result.totals["skip"] == len(own)
+
+
+def test_venue_dates_in_wareki_with_full_width_digits_and_an_unknown_venue(seed):
+    from vaccination.models import VenueDate
+
+    hq = Headquarters.objects.get()
+    exported = vaccination_resources.VenueDateResource(headquarters=hq).export()
+    dataset = CSV().create_dataset(CSV().export_data(exported))
+    headers = dataset.headers
+    values = dict(zip(headers, dataset[0], strict=True))
+    day = (
+        VenueDate.objects.filter(
+            plan__title=values["日程（版）"], venue__name=values["会場"]
+        )
+        .order_by("-date")[0]
+        .date
+    )
+    new_day = day.replace(day=28) if day.day != 28 else day.replace(day=27)
+    label = f"令和{new_day.year - 2018}年{new_day.month}月{new_day.day}日"
+    values["接種日"] = label.translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")
+    )
+    values["追加された日"] = "○"
+    dataset.append(tuple(values[h] for h in headers))
+    count = VenueDate.objects.count()
+    result = vaccination_resources.VenueDateResource(headquarters=hq).import_data(
+        dataset, dry_run=False
+    )
+    assert not _refusals(result), _refusals(result)
+    assert result.totals["new"] == 1
+    added = VenueDate.objects.get(
+        plan__title=values["日程（版）"], venue__name=values["会場"], date=new_day
+    )
+    assert added.added is True
+    assert VenueDate.objects.count() == count + 1
+
+    values["会場"] = "ない会場"
+    dataset.append(tuple(values[h] for h in headers))
+    result = vaccination_resources.VenueDateResource(headquarters=hq).import_data(
+        dataset, dry_run=False
+    )
+    refused = _refusals(result)
+    assert list(refused) == [len(dataset)]
+    assert "会場「ない会場」が見つかりません" in refused[len(dataset)]
+    assert VenueDate.objects.count() == count + 1
