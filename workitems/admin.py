@@ -183,7 +183,12 @@ class ScopedModelAdmin(HeadquartersScopedAdmin, DepartmentScopedMixin, HistoryAd
         org = user_organization(request.user)
         return {
             **super().get_import_resource_kwargs(request, **kwargs),
-            "limit": lambda queryset: scope(queryset, request),
+            # Organisations and the like are not a department's to keep.
+            "limit": lambda queryset: (
+                scope(queryset, request)
+                if queryset.model._meta.model_name in department_scope.ITEM_PATHS
+                else queryset
+            ),
             "owns": lambda obj: department_scope.owns(obj, org),
         }
 
@@ -581,9 +586,6 @@ class SessionAdmin(SafeChangeListMixin, ScopedModelAdmin, ImportExportModelAdmin
     @admin.display(description=_("開催日"))
     def when(self, obj) -> str:
         return obj.when_label
-
-    def has_import_permission(self, request):
-        return is_secretariat(request.user) and super().has_import_permission(request)
 
     def get_export_queryset(self, request):
         return scope(super().get_export_queryset(request), request)

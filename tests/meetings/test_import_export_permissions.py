@@ -210,16 +210,54 @@ def two_departments_sessions():
     return user
 
 
-def test_department_cannot_import_sessions(client, two_departments_sessions):
+def _csv_of(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _import(client, model: str, text: str):
+    response = client.post(
+        reverse(f"admin:workitems_{model}_import"), _upload(f"{model}.csv", text)
+    )
+    assert response.status_code == 200
+    if "confirm_form" not in response.context:
+        return response
+    confirm = dict(response.context["confirm_form"].initial)
+    return client.post(reverse(f"admin:workitems_{model}_process_import"), confirm)
+
+
+def test_department_imports_its_own_sessions_only(
+    client, secretariat_user, two_departments_sessions
+):
+    client.force_login(secretariat_user)
+    every = _export(client, reverse("admin:workitems_session_export"))
+    other = [row for row in every if row["協議の内容"] == "他部局の会議"]
+
     client.force_login(two_departments_sessions)
-    before = list(Session.objects.values_list("pk", "topic"))
-    for action in ("import", "process_import"):
-        url = reverse(f"admin:workitems_session_{action}")
-        if action == "import":
-            assert client.get(url).status_code == 403
-        response = client.post(url, _upload("sessions.csv", "施策,年度,順番\n"))
-        assert response.status_code == 403
-    assert list(Session.objects.values_list("pk", "topic")) == before
+    own = _export(client, reverse("admin:workitems_session_export"))
+    own[0]["協議の内容"] = "直した自部局の会議"
+    _import(client, "session", _csv_of(own))
+    assert sorted(Session.objects.values_list("topic", flat=True)) == [
+        "他部局の会議",
+        "直した自部局の会議",
+    ]
+
+    # A row of another department's item is refused, and with it the file.
+    other[0]["協議の内容"] = "書き換えた他部局の会議"
+    own[0]["協議の内容"] = "また直した"
+    response = _import(client, "session", _csv_of(own + other))
+    assert "confirm_form" not in response.context
+    assert (
+        response.context["result"].has_errors()
+        or response.context["result"].has_validation_errors()
+    )
+    assert sorted(Session.objects.values_list("topic", flat=True)) == [
+        "他部局の会議",
+        "直した自部局の会議",
+    ]
 
 
 def test_department_exports_only_its_own_sessions(client, two_departments_sessions):

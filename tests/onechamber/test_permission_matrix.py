@@ -360,10 +360,10 @@ MAY = {
     | {"delete": {SEC, SU}},
 }
 # Only the secretariat makes items and their years; imports are its own too,
-# but for the result rows and indicators a department keeps in Excel: it
+# but for the WG sessions, result rows and indicators a department keeps in Excel: it
 # imports those into its own items (the resource refuses any other row).
 SECRETARIAT_ADDS = {"workitems.WorkItem", "workitems.ItemYear"}
-DEPARTMENT_IMPORTS = {"workitems.ResultRow", "workitems.Indicator"}
+DEPARTMENT_IMPORTS = {"workitems.Session", "workitems.ResultRow", "workitems.Indicator"}
 # Records the apps write (login attempts, task results): nobody adds them,
 # and a task's result stays.
 NOBODY = {
