@@ -10,6 +10,7 @@ from import_export.admin import ImportExportModelAdmin
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_history import HistoryAdmin
 from onechamber.admin_safety import SafeChangeListMixin
+from onechamber.roles import is_secretariat
 from vaccination import resources
 from vaccination.models import (
     GridCell,
@@ -24,6 +25,14 @@ from vaccination.models import (
     VenueDate,
     VenuePlan,
 )
+
+
+class SecretariatImportMixin:
+    """The tables are the secretariat's: only it imports them (add and change
+    in its headquarters, HeadquartersScopedAdmin)."""
+
+    def has_import_permission(self, request):
+        return is_secretariat(request.user) and super().has_import_permission(request)
 
 
 class IntervalRuleFormSet(BaseInlineFormSet):
@@ -82,7 +91,12 @@ class MunicipalRuleDateInline(HeadquartersScopedAdmin, admin.TabularInline):
 
 
 @admin.register(IntervalRule)
-class IntervalRuleAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAdmin):
+class IntervalRuleAdmin(
+    SecretariatImportMixin,
+    HeadquartersScopedAdmin,
+    HistoryAdmin,
+    ImportExportModelAdmin,
+):
     resource_classes = [resources.IntervalRuleResource]
     list_display = [
         "group",
@@ -111,7 +125,13 @@ class IntervalRuleAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModel
 
 
 @admin.register(MunicipalRuleDate)
-class MunicipalRuleDateAdmin(HeadquartersScopedAdmin, HistoryAdmin):
+class MunicipalRuleDateAdmin(
+    SecretariatImportMixin,
+    HeadquartersScopedAdmin,
+    HistoryAdmin,
+    ImportExportModelAdmin,
+):
+    resource_classes = [resources.MunicipalRuleDateResource]
     list_display = ["organization", "rule", "effective_from"]
     list_filter = ["rule__group", "organization"]
     search_fields = ["organization__name", "note"]
@@ -145,7 +165,12 @@ class VenuePlanAdmin(HeadquartersScopedAdmin, HistoryAdmin):
 
 
 @admin.register(VenueDate)
-class VenueDateAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAdmin):
+class VenueDateAdmin(
+    SecretariatImportMixin,
+    HeadquartersScopedAdmin,
+    HistoryAdmin,
+    ImportExportModelAdmin,
+):
     resource_classes = [resources.VenueDateResource]
     list_display = ["date", "venue", "plan", "added"]
     list_filter = ["plan", "venue", "added"]

@@ -1,12 +1,24 @@
-"""Import and export (django-import-export) of the vaccination rules and the
-venues' dates: the tables the secretariat receives as Excel with each 事務連絡
-and each announcement of the venues' schedule."""
+"""Import and export (django-import-export) of the vaccination rules, the
+municipalities' own dates for them, and the venues' dates: the tables the
+secretariat receives as Excel with each 事務連絡 and each announcement of the
+venues' schedule.
+
+Every row is matched by the model's natural key (its unique constraint), with
+related records written by name, looked up in the headquarters:
+
+- 接種間隔の規則: 対象, 事務連絡 (件名 and 事務連絡の日付), 種別, 間隔（か月）
+- 市町村の適用開始日: the rule (the same five columns) and 市町村 (名称 or 団体コード)
+- 接種日: 日程（版）, 会場 (施設名), 接種日
+"""
 
 from __future__ import annotations
+
+import unicodedata
 
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
+from meetings.models import Organization
 from meetings.resources import (
     ChoiceLabelWidget,
     ScopedForeignKeyWidget,
@@ -14,9 +26,10 @@ from meetings.resources import (
     ScopedWidgetMixin,
 )
 from onechamber import jdates
-from onechamber.spreadsheets import JapaneseDateWidget
+from onechamber.spreadsheets import JapaneseDateWidget, JapaneseIntegerWidget
 from vaccination.models import (
     IntervalRule,
+    MunicipalRuleDate,
     Notice,
     TargetGroup,
     Venue,
@@ -169,3 +182,145 @@ class VenueDateResource(ScopedResource):
             instance.added = False
         if instance.target_note is None:
             instance.target_note = ""
+
+
+class MunicipalityWidget(ScopedWidgetMixin, widgets.ForeignKeyWidget):
+    """A 市町村 of the headquarters by its 名称 or its 団体コード (six digits; a
+    code Excel shortened to five, its leading zero lost, is found too);
+    exported as its 名称."""
+
+    def __init__(self):
+        super().__init__(Organization, field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value if value is not None else "").strip()
+        if not text:
+            raise ValueError(_("「市町村」を入力してください。"))
+        towns = self.scoped(Organization.objects.municipalities())
+        code = unicodedata.normalize("NFKC", text)
+        found = None
+        if code.isdigit():
+            found = towns.filter(code__in={code, code.zfill(6)}).first()
+        found = found or towns.filter(name=text).first()
+        if found is None:
+            raise ValueError(
+                _(
+                    "市町村「%(value)s」が見つかりません。市町村の名称か団体コード（6桁）を入力してください。"
+                )
+                % {"value": text[:50]}
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class RuleWidget(ScopedWidgetMixin, widgets.ForeignKeyWidget):
+    """An interval rule by its natural key: 対象 (this column) and the 事務連絡,
+    事務連絡の日付, 種別 and 間隔（か月） columns beside it, as the rules' own
+    sheet (IntervalRuleResource) writes them."""
+
+    def __init__(self):
+        super().__init__(IntervalRule)
+
+    def _scoped_widget(self, widget):
+        widget.headquarters = self.headquarters
+        widget.limit = self.limit
+        return widget
+
+    def clean(self, value, row=None, **kwargs):
+        row = row or {}
+        group = self._scoped_widget(NamedWidget(TargetGroup, "name", _("対象"))).clean(
+            value
+        )
+        notice = self._scoped_widget(NoticeWidget()).clean(row.get("事務連絡"), row)
+        kind = ChoiceLabelWidget(IntervalRule.Kind.choices).clean(row.get("種別"))
+        months = JapaneseIntegerWidget().clean(row.get("間隔（か月）"))
+        if months is None:
+            raise ValueError(_("「間隔（か月）」を入力してください。"))
+        found = (
+            self.scoped(IntervalRule.objects.all())
+            .filter(group=group, notice=notice, kind=kind, interval_months=months)
+            .first()
+        )
+        if found is None:
+            raise ValueError(
+                _(
+                    "対象「%(group)s」・%(notice)s・%(kind)s・%(months)sか月の規則が見つかりません。先に接種間隔の規則を登録してください。"
+                )
+                % {
+                    "group": group.name,
+                    "notice": notice,
+                    "kind": IntervalRule.Kind(kind).label,
+                    "months": months,
+                }
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return value.group.name if value else ""
+
+
+class MunicipalRuleDateResource(ScopedResource):
+    """The municipalities' own dates for the rules, matched by the rule (対象,
+    事務連絡, 事務連絡の日付, 種別, 間隔（か月）) and 市町村."""
+
+    rule = fields.Field(attribute="rule", column_name="対象", widget=RuleWidget())
+    notice = fields.Field(
+        attribute="rule__notice__title", column_name="事務連絡", readonly=True
+    )
+    notice_date = fields.Field(
+        attribute="rule__notice__date",
+        column_name="事務連絡の日付",
+        widget=JapaneseDateWidget(),
+        readonly=True,
+    )
+    kind = fields.Field(
+        attribute="rule__kind",
+        column_name="種別",
+        widget=ChoiceLabelWidget(IntervalRule.Kind.choices),
+        readonly=True,
+    )
+    interval_months = fields.Field(
+        attribute="rule__interval_months",
+        column_name="間隔（か月）",
+        widget=JapaneseIntegerWidget(),
+        readonly=True,
+    )
+    organization = fields.Field(
+        attribute="organization", column_name="市町村", widget=MunicipalityWidget()
+    )
+    effective_from = fields.Field(
+        attribute="effective_from", column_name="市町村の適用開始日"
+    )
+    note = fields.Field(attribute="note", column_name="備考")
+
+    class Meta:
+        model = MunicipalRuleDate
+        import_id_fields = ["rule", "organization"]
+        fields = [
+            "rule",
+            "notice",
+            "notice_date",
+            "kind",
+            "interval_months",
+            "organization",
+            "effective_from",
+            "note",
+        ]
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("rule__group", "rule__notice", "organization")
+        )
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if instance.note is None:
+            instance.note = ""
