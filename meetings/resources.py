@@ -1,5 +1,6 @@
 """Import and export (django-import-export): the lists the secretariat keeps in Excel."""
 
+from django.db import models
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -133,6 +134,19 @@ class ScopedResource(resources.ModelResource):
         for key, value in row.items():
             # An empty .xlsx cell is None where a CSV's is "": the same.
             row[key] = "" if value is None else restore(value)
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # An empty cell leaves a column's value None: a text or yes/no field
+        # that cannot be null takes its default instead ("" for text). Other
+        # fields stay None, for validation to name.
+        for field in instance._meta.concrete_fields:
+            if field.null or getattr(instance, field.attname) is not None:
+                continue
+            if isinstance(
+                field, (models.CharField, models.TextField, models.BooleanField)
+            ):
+                setattr(instance, field.attname, field.get_default())
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
@@ -380,8 +394,3 @@ class AgendaItemResource(ScopedResource):
                 "pk",
             )
         )
-
-    def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        if instance.is_report is None:
-            instance.is_report = False

@@ -143,8 +143,6 @@ class IntervalRuleResource(ScopedResource):
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
-        if instance.condition is None:
-            instance.condition = ""
         if instance.order is None:
             instance.order = 0
 
@@ -175,13 +173,6 @@ class VenueDateResource(ScopedResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("plan", "venue")
-
-    def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        if instance.added is None:
-            instance.added = False
-        if instance.target_note is None:
-            instance.target_note = ""
 
 
 class MunicipalityWidget(ScopedWidgetMixin, widgets.ForeignKeyWidget):
@@ -319,8 +310,3 @@ class MunicipalRuleDateResource(ScopedResource):
             .get_queryset()
             .select_related("rule__group", "rule__notice", "organization")
         )
-
-    def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        if instance.note is None:
-            instance.note = ""

@@ -127,14 +127,10 @@ class SessionResource(ScopedResource):
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
+        # An empty 種類 or 旬 is the usual one.
         for attr, default in (("kind", Session.Kind.WG), ("approx_part", 0)):
             if getattr(instance, attr) in (None, ""):
                 setattr(instance, attr, default)
-        if instance.planned is None:
-            instance.planned = False
-        for attr in ("topic", "name", "participants_note", "note"):
-            if getattr(instance, attr) is None:
-                setattr(instance, attr, "")
 
 
 class FiscalYearWidget(widgets.IntegerWidget):
@@ -285,12 +281,6 @@ class ResultRowResource(ScopedResource):
             )
         )
 
-    def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        for attr in ("heading", "label", "results", "next_steps"):
-            if getattr(instance, attr) is None:
-                setattr(instance, attr, "")
-
 
 class IndicatorResource(ScopedResource):
     """An item's indicators, matched by item, 年度 and 順番."""
@@ -352,9 +342,3 @@ class IndicatorResource(ScopedResource):
             .select_related("item_year__item")
             .order_by("item_year__item__order", "item_year__fiscal_year", "order", "pk")
         )
-
-    def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        for attr in ("name", "unit", "rank_scope", "baseline_label", "note"):
-            if getattr(instance, attr) is None:
-                setattr(instance, attr, "")
