@@ -4,11 +4,22 @@
         [--samples 30] [--seconds 8] [--clients 4] [--workers 2]
 
 For each size (1× and --factor ×) it makes a SQLite database of its own under
-bench/out/ (migrate, load_seed, then tests/scaledata.scale(factor): every
-record of the seed copied factor - 1 times in the same headquarters, so at
-100× there are 1,300 meetings, 600 items and 6,000 WG sessions), rebuilds
-the search index, makes a viewer account of 富山市, starts gunicorn on it
-(sync workers, debug off, the environment of bench/editions.py) and measures:
+bench/out/ (migrate, load_seed, then tests/scaledata.scale(factor, spread):
+every record of the seed copied factor - 1 times, so at 100× there are 1,300
+meetings, 600 items and 6,000 WG sessions), rebuilds the search index, makes
+a viewer account of 富山市, starts gunicorn on it (sync workers, debug off,
+the environment of bench/editions.py) and measures.
+
+How the data grows is --spread: a portal's data grows by years and by
+headquarters, not by a hundred times the items of one year. With the default
+10 the copies go to ten headquarters of ten fiscal years each (the seed's
+headquarters gets the nine years before the seed's); pages of one year then
+show what they show at 1×, and pages over all years (「全年度」, search)
+ten times as much. --spread 0 puts every copy in the seed's headquarters and
+years (the shape of the query-count tests: 100 times the items of 令和3年度,
+so 資料1 prints 600 items' results).
+
+It measures:
 
 - latency: every portal page --samples times in a row, one client (after one
   request that warms the worker): p50 and p95;
@@ -55,6 +66,12 @@ def parse_args():
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--spread",
+        type=int,
+        default=10,
+        help="headquarters the copies go to, each back over the years (0: none)",
+    )
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -63,7 +80,7 @@ def db_path(factor: int) -> Path:
     return OUT / f"portal-x{factor}.sqlite3"
 
 
-def prepare(factor: int) -> None:
+def prepare(factor: int, spread: int) -> None:
     """(In a child process.) The database of one size; prints its pages as JSON."""
     import django
 
@@ -77,12 +94,15 @@ def prepare(factor: int) -> None:
     from tests.scaledata import scale
 
     if factor > 1:
-        scale(factor)
+        scale(factor, spread=spread or None)
+    from meetings.models import Headquarters
+
     call_command(
         "add_user",
         ed.VIEWER,
         role="viewer",
         organization="162019",
+        headquarters=Headquarters.objects.order_by("pk").first().name,
         password_stdin=False,
         stdout=devnull,
     )
@@ -105,16 +125,18 @@ def prepare(factor: int) -> None:
     pages = {
         "home": "/",
         "meeting list": "/meetings/",
+        "meeting list, all years": "/meetings/?fy=all",
         "meeting": f"/meetings/{seed.pk}/",
         "material": f"/meetings/{seed.pk}/materials/1/",
         "item list": "/items/",
+        "item list, all years": "/items/?fy=all",
         "item": f"/items/{item.pk}/",
-        "WG table": "/items/wg-status/",
+        "WG table": "/items/wg-status/?fy=2021",
         "plan": f"/plans/{plan.fiscal_year}/",
         "schedule": "/schedule/",
         "calendar feed": f"/schedule.ics?token={urllib.parse.quote(token)}",
         "municipality list": "/municipalities/",
-        "municipality": "/municipalities/162019/",
+        "municipality": "/municipalities/162019/?fy=2021",
         "vaccination": "/vaccination/",
         "venues": "/vaccination/venues/",
         "eligibility": "/vaccination/eligibility/",
@@ -124,18 +146,25 @@ def prepare(factor: int) -> None:
         "meetings": Meeting.objects.count(),
         "items": WorkItem.objects.count(),
         "sessions": Session.objects.count(),
+        "headquarters": Meeting.objects.values("headquarters").distinct().count(),
+        "meetings of the seed's headquarters": Meeting.objects.filter(
+            headquarters=seed.headquarters
+        ).count(),
+        "of its 令和3年度": Meeting.objects.filter(
+            headquarters=seed.headquarters, fiscal_year=2021
+        ).count(),
         "seconds": round(time.monotonic() - started, 1),
     }
     print(json.dumps({"pages": pages, "counts": counts}))
 
 
-def build(factor: int) -> dict:
+def build(factor: int, spread: int) -> dict:
     path = db_path(factor)
     for p in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
         p.unlink(missing_ok=True)
     env = ed.child_env() | {"DATABASE_URL": f"sqlite:///{path}"}
     out = subprocess.run(
-        [PYTHON, __file__, "--prepare", str(factor)],
+        [PYTHON, __file__, "--prepare", str(factor), "--spread", str(spread)],
         env=env,
         capture_output=True,
         text=True,
@@ -229,7 +258,7 @@ def measure(factor: int, pages: dict, args, *, cached: bool) -> dict:
 def main() -> None:
     args = parse_args()
     if args.prepare is not None:
-        prepare(args.prepare)
+        prepare(args.prepare, args.spread)
         return
     if not os.environ.get("DJANGO_SECRET_KEY"):
         sys.exit("set DJANGO_SECRET_KEY (any value: the bench has its own databases)")
@@ -240,7 +269,7 @@ def main() -> None:
     runs = {}
     for factor in sizes:
         started = time.monotonic()
-        data = build(factor)
+        data = build(factor, args.spread)
         print(
             f"{factor}×: {data['counts']} (prepared in "
             f"{time.monotonic() - started:.0f} s)",

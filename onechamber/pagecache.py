@@ -110,10 +110,11 @@ def account_state(user) -> tuple | None:
         return cursor.fetchone()
 
 
-def page_key(request, view_name: str, today) -> str | None:
+def page_key(request, view_name: str, today, depends=None) -> str | None:
     """The cache key of this page as this account sees it now (`today` is the
-    date the view reads the fiscal year and the upcoming meetings from); None
-    when the page is not kept."""
+    date the view reads the fiscal year and the upcoming meetings from;
+    `depends(request)`, where given, what else the page shows that the
+    content version does not cover); None when the page is not kept."""
     from meetings import versioning
 
     user = request.user
@@ -132,6 +133,7 @@ def page_key(request, view_name: str, today) -> str | None:
         user.is_superuser,
         state,
         versioning.code_version(),
+        depends(request) if depends is not None else (),
     )
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -145,8 +147,11 @@ def _serve(request, stored: tuple[bytes, str, int]) -> HttpResponse:
     return response
 
 
-def cached_page(view):
-    """Keep the view's page (GET, signed in, 200) under `page_key`."""
+def cached_page(view=None, *, depends=None):
+    """Keep the view's page (GET, signed in, 200) under `page_key`; used bare
+    or as ``cached_page(depends=…)``."""
+    if view is None:
+        return functools.partial(cached_page, depends=depends)
     name = f"{view.__module__}.{view.__qualname__}"
 
     # The view module's own idea of today, where it has one (tests set it).
@@ -161,7 +166,7 @@ def cached_page(view):
             or _messages_pending(request)
         ):
             return view(request, *args, **kwargs)
-        key = page_key(request, name, today)
+        key = page_key(request, name, today, depends)
         if key is None:
             return view(request, *args, **kwargs)
         stored = cache.get(key)

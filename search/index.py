@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from meetings.models import Material, Meeting, headquarters_of
 from search import text
@@ -231,6 +231,17 @@ def rebuild(*, batch: int = 200) -> dict[str, int]:
 
 
 # --- reading ----------------------------------------------------------------
+
+
+def index_state(headquarters_id: int | None) -> tuple:
+    """Where the index of a headquarters stands, as two numbers that move on
+    with every write to it (documents are written again under new ids, and
+    removed ones lower the count): what a kept search page depends on beyond
+    the data, since the index follows the data in the background."""
+    found = Document.objects.filter(headquarters=headquarters_id).aggregate(
+        count=Count("pk"), last=Max("pk")
+    )
+    return (found["count"], found["last"])
 
 
 def visible_to(user) -> QuerySet[Document]:

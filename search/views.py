@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from meetings.models import headquarters_of
 from onechamber import jdates
+from onechamber.pagecache import cached_page
 from search import index, text
 from search.forms import SearchForm
 from search.models import Document
@@ -32,6 +33,13 @@ def _result(doc: Document, terms: list[text.Term]) -> dict:
     }
 
 
+def _index_state(request) -> tuple:
+    return index.index_state(headquarters_of(request.user))
+
+
+# Kept like the other pages, under the state of the index too: the index
+# is written after the data, in the background.
+@cached_page(depends=_index_state)
 def search(request):
     documents = index.visible_to(request.user)
     years = sorted(

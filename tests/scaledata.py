@@ -19,10 +19,20 @@ one update a model whose rows point to their own kind), not through forms,
 services or the portal's QuerySets (whose bulk writes look up each row's
 headquarters and write its history): ten times the seed takes about a second.
 The headquarters' data is then reported changed once (tenancy.data_changed).
+
+`scale(factor, spread=n)` grows the data the way a portal's data grows
+instead (bench/portal.py): the copies go to n headquarters (the seed's and
+n - 1 new ones, each with its own copies of the organisations and of the
+vaccination reference data) and, within each, back over the fiscal years
+(every date and 年度 of a copy moved back by whole years), so that at 100×
+with n = 10 there are ten headquarters with ten years each. A page of one
+year of one headquarters then shows what it shows at 1×, and a page over
+all years shows ten times as much.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
@@ -42,11 +52,18 @@ from meetings.models import (
     Tenure,
     UserProfile,
 )
+from onechamber.fields import FiscalYearField
 from onechamber.tenancy import data_changed
 from vaccination.models import (
+    GridCell,
+    GridColumn,
+    GridRow,
     IntervalRule,
     MunicipalRuleDate,
     Notice,
+    Passage,
+    TargetGroup,
+    Venue,
     VenueDate,
     VenuePlan,
 )
@@ -123,16 +140,52 @@ PLAN: list[tuple[type[models.Model], Callable[[dict, int], None] | None]] = [
 ]
 
 
-def scale(factor: int) -> dict[str, int]:
+# With `spread`: what each headquarters has once, copied per new headquarters.
+HEADQUARTERS_PLAN: list[type[models.Model]] = [
+    Headquarters,
+    Organization,
+    TargetGroup,
+    Venue,
+    GridColumn,
+    GridRow,
+    GridCell,
+    Passage,
+]
+
+
+def scale(factor: int, spread: int | None = None) -> dict[str, int]:
     """Make the data `factor` times what it is now (the seed, and the accounts
     made so far); the number of rows of each model afterwards. Once a
-    database: the copies of a second call would take the first's names."""
+    database: the copies of a second call would take the first's names.
+    With `spread`, over that many headquarters and back over the years."""
     copies = range(2, factor + 1)
     # copied[model][(old pk, copy)] = the copy's pk
     copied: dict[type[models.Model], dict[tuple[int, int], int]] = {}
+    years_back = None
+    if spread:
+        # Copy `copy` is the i-th (i = copy - 1): headquarters i % spread
+        # (0 the seed's), i // spread fiscal years back.
+        # A copy moves back by as many years as the data spans, so that no
+        # year of a headquarters holds more than the seed's.
+        span = _years_spanned()
+        places = {copy: divmod(copy - 1, spread) for copy in copies}
+        years_back = {copy: back * span for copy, (back, _) in places.items()}
+        homes: dict[type[models.Model], dict[tuple[int, int], int]] = {}
+        for model in HEADQUARTERS_PLAN:
+            _copy_model(model, None, range(1, spread), homes)
+        _point_headquarters_to_their_organisations(homes)
+        for model in HEADQUARTERS_PLAN:
+            copied[model] = {
+                (old, copy): homes[model][(old, hq)] if hq else old
+                for (old, first) in homes[model]
+                if first == 1
+                for copy, (_, hq) in places.items()
+            }
     for model, tweak in PLAN:
-        _copy_model(model, tweak, copies, copied)
-    _copy_accounts(copies)
+        if spread and tweak is _year_back:
+            tweak = None  # the years are moved back with every date
+        _copy_model(model, tweak, copies, copied, years_back)
+    _copy_accounts(copies, copied)
     data_changed.send(
         sender=Organization,
         headquarters_ids=set(Headquarters.objects.values_list("pk", flat=True)),
@@ -143,7 +196,57 @@ def scale(factor: int) -> dict[str, int]:
     }
 
 
-def _copy_model(model, tweak, copies, copied) -> None:
+def _point_headquarters_to_their_organisations(homes) -> None:
+    """A new headquarters was copied before its organisations: its 設置団体
+    and 事務局 become its own copies of them."""
+    organisations = homes[Organization]
+    made = []
+    for (old, hq), pk in homes[Headquarters].items():
+        original = Headquarters._base_manager.get(pk=old)
+        copy = Headquarters(pk=pk, name=f"{original.name}（copy {hq}）")
+        for name in ("organization_id", "secretariat_id"):
+            value = getattr(original, name)
+            setattr(copy, name, organisations[(value, hq)] if value else None)
+        made.append(copy)
+    Headquarters.objects.bulk_update(made, ["name", "organization", "secretariat"])
+
+
+def _years_spanned() -> int:
+    """How many fiscal years the data's 年度 cover, first to last."""
+    years = set()
+    for model, _ in PLAN:
+        for field in model._meta.concrete_fields:
+            if isinstance(field, FiscalYearField):
+                years.update(
+                    model._base_manager.exclude(**{field.attname: None})
+                    .values_list(field.attname, flat=True)
+                    .distinct()
+                )
+    return max(years) - min(years) + 1 if years else 1
+
+
+def _back(value, years: int):
+    """`value` (a date or a datetime) `years` years earlier (29 February: the 28th)."""
+    try:
+        return value.replace(year=value.year - years)
+    except ValueError:
+        return value.replace(year=value.year - years, day=28)
+
+
+def _move_back(model, values: dict, years: int) -> None:
+    for field in model._meta.concrete_fields:
+        value = values.get(field.attname)
+        if value is None or getattr(field, "auto_now", False):
+            continue
+        if getattr(field, "auto_now_add", False):
+            continue
+        if isinstance(field, FiscalYearField):
+            values[field.attname] = value - years
+        elif isinstance(value, datetime.date):
+            values[field.attname] = _back(value, years)
+
+
+def _copy_model(model, tweak, copies, copied, years_back=None) -> None:
     originals = list(model._default_manager.order_by("pk"))
     if not originals:
         copied[model] = {}
@@ -164,6 +267,8 @@ def _copy_model(model, tweak, copies, copied) -> None:
                 values[field.attname] = None  # set once every copy has its key
             if tweak is not None:
                 tweak(values, copy)
+            if years_back and years_back[copy]:
+                _move_back(model, values, years_back[copy])
             new.append((original, copy, model(**values)))
     model._base_manager.bulk_create([obj for _, _, obj in new])
     copied[model] = {(original.pk, copy): obj.pk for original, copy, obj in new}
@@ -211,8 +316,10 @@ def _copy_links(field, copies, copied) -> None:
     through._base_manager.bulk_create(new)
 
 
-def _copy_accounts(copies) -> None:
-    """Every account again, with its 所属 and role."""
+def _copy_accounts(copies, copied) -> None:
+    """Every account again, with its 所属 and role (in the copy's headquarters)."""
+    homes = copied.get(Headquarters, {})
+    organisations = copied.get(Organization, {})
     User = get_user_model()
     users = list(User.objects.order_by("pk").prefetch_related("groups"))
     profiles = {p.user_id: p for p in UserProfile.objects.all()}
@@ -242,8 +349,12 @@ def _copy_accounts(copies) -> None:
     UserProfile._base_manager.bulk_create(
         UserProfile(
             user_id=made.pk,
-            headquarters_id=profile.headquarters_id,
-            organization_id=profile.organization_id,
+            headquarters_id=homes.get(
+                (profile.headquarters_id, copy), profile.headquarters_id
+            ),
+            organization_id=organisations.get(
+                (profile.organization_id, copy), profile.organization_id
+            ),
         )
         for user, copy, made in new
         if (profile := profiles.get(user.pk)) is not None

@@ -146,6 +146,29 @@ def test_the_search_page_needs_a_login(client, indexed, seed):
 def test_the_search_page_asks_a_fixed_number_of_queries(
     client_viewer, django_assert_max_num_queries
 ):
-    # Session, user, profile, permissions, the years, kinds, count, page, role.
-    with django_assert_max_num_queries(13):
+    # Session, user, profile, permissions, the years, kinds, count, page, role,
+    # and for the page cache the account's state and the index's.
+    with django_assert_max_num_queries(15):
         client_viewer.get(URL, {"q": "2021年度"})
+
+
+def test_a_kept_search_page_shows_what_the_index_holds_once_it_is_written(
+    client_viewer, settings
+):
+    # The index follows the data in the background: a page kept before the
+    # index was written again is not served after.
+    from django.core.cache import cache
+
+    from search import index
+
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    first = client_viewer.get(URL, {"q": "除雪"})
+    assert first["X-Page-Cache"] == "miss"
+    assert client_viewer.get(URL, {"q": "除雪"})["X-Page-Cache"] == "hit"
+    index.rebuild()
+    again = client_viewer.get(URL, {"q": "除雪"})
+    assert again["X-Page-Cache"] == "miss"
+    assert again.content.decode().count("<mark>") == first.content.decode().count(
+        "<mark>"
+    )
