@@ -8,6 +8,8 @@ import nh3
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from onechamber.marks import mark_own_markers
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -41,13 +43,14 @@ ALLOWED_ATTRIBUTES = {"th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}
 
 
 def render_markdown(text: str) -> SafeString:
-    """Markdown (with tables) as sanitised HTML: no images, links, scripts or styles."""
+    """Markdown (with tables) as sanitised HTML: no images, links, scripts or
+    styles; a list item that brings its own marker is marked as such."""
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists", "nl2br"])
-    return mark_safe(  # noqa: S308 - nh3 has removed every tag and attribute not listed
-        nh3.clean(
-            html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=set()
-        )
+    clean = nh3.clean(
+        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=set()
     )
+    # nh3 has removed every tag and attribute not listed; the class is ours.
+    return mark_safe(mark_own_markers(clean))  # noqa: S308
 
 
 # Tags that end a line of text; a table cell ends with a wide space.

@@ -253,9 +253,14 @@ def make_user(
 
 
 def make_pdf_bytes(
-    *, pages: int = 2, text: str = "UPLOADED PAGE", size=(595, 842)
+    *,
+    pages: int = 2,
+    text: str = "UPLOADED PAGE",
+    size=(595, 842),
+    also: tuple[tuple[float, float, str], ...] = (),
 ) -> bytes:
-    """A PDF whose page n (from 1) reads "<text> n" in Helvetica."""
+    """A PDF whose page n (from 1) reads "<text> n" in Helvetica (14 pt at
+    72, 400), and each (x, y, text) of `also` at its place."""
     writer = PdfWriter()
     font = writer._add_object(
         DictionaryObject(
@@ -269,7 +274,12 @@ def make_pdf_bytes(
     for n in range(1, pages + 1):
         page = writer.add_blank_page(width=size[0], height=size[1])
         stream = DecodedStreamObject()
-        stream.set_data(f"BT /F1 14 Tf 72 400 Td ({text} {n}) Tj ET".encode())
+        shown = [(72, 400, f"{text} {n}"), *also]
+        stream.set_data(
+            " ".join(
+                f"BT /F1 14 Tf {x} {y} Td ({t}) Tj ET" for x, y, t in shown
+            ).encode()
+        )
         page[NameObject("/Contents")] = writer._add_object(stream)
         page[NameObject("/Resources")] = DictionaryObject(
             {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}

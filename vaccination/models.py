@@ -447,6 +447,15 @@ class VenuePlan(HeadquartersRecord):
     title = models.CharField(_("名称"), max_length=100)
     announced_on = models.DateField(_("発表日"), null=True, blank=True)
     opening_date = models.DateField(_("設置日"))
+    dates_heading = models.CharField(
+        _("日程の行の見出し"),
+        max_length=50,
+        default="会場・日程",
+        help_text=_(
+            "比べる表の日程の行に出す見出し（例：会場・2月までの日程）。"
+            "表の左端の版のものを使います。"
+        ),
+    )
     opening_changed = models.BooleanField(
         _("設置日を変更"),
         default=False,

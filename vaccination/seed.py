@@ -125,6 +125,7 @@ def _load_venues(
                 "announced_on": row.get("announced_on"),
                 "opening_date": row["opening_date"],
                 "opening_changed": row.get("opening_changed", False),
+                "dates_heading": row.get("dates_heading", "会場・日程"),
                 "targets": _text(row.get("targets", "")),
                 "order": order * 10,
             },

@@ -349,23 +349,50 @@ def page_size(page) -> tuple[float, float]:
     return (height, width) if page.rotation % 180 else (width, height)
 
 
+# An uploaded page is printed smaller, inside the packet's margins for its
+# label and number: the label (print.css: bottom-aligned in the 18 mm top
+# margin) and the page number (baseline 8 mm above the foot) then sit on
+# white paper and never on the document's own text, whatever it prints in
+# its corners. Points.
+MM = 72 / 25.4
+UPLOAD_TOP_BAND = 20 * MM
+UPLOAD_BOTTOM_BAND = 13 * MM
+
+
+def upload_placement(size: tuple[float, float]) -> tuple[float, float, float]:
+    """(scale, x, y) of an uploaded page of `size` on its packet page of the
+    same size: as large as fits between the bands, centred across."""
+    width, height = size
+    scale = (height - UPLOAD_TOP_BAND - UPLOAD_BOTTOM_BAND) / height
+    return scale, (width - width * scale) / 2, UPLOAD_BOTTOM_BAND
+
+
 def stamp_pages(data: bytes, overlays: dict[tuple[float, float], bytes]) -> Rendered:
-    """Lay each page of the PDF `data` under the overlay made for its size."""
+    """Each page of the PDF `data`, made smaller onto a page of its size
+    (`upload_placement`), under the overlay made for that size."""
     reader = read_pdf(data)
     overlay_pages = {
         size: PdfReader(io.BytesIO(pdf)).pages[0] for size, pdf in overlays.items()
     }
+    # The upload's pages, in a writer of their own: a page's rotation can be
+    # moved into its content only there.
+    sources = PdfWriter(clone_from=reader)
     writer = PdfWriter()
-    for source in reader.pages:
+    for source in sources.pages:
         size = page_size(source)
-        page = writer.add_page(source)
-        if page.rotation:
-            page.transfer_rotation_to_content()
-        box = page.cropbox
+        if source.rotation:
+            source.transfer_rotation_to_content()
+        box = source.cropbox
+        scale, x, y = upload_placement(size)
+        page = writer.add_blank_page(width=size[0], height=size[1])
         page.merge_transformed_page(
-            overlay_pages[rounded(size)],
-            Transformation().translate(float(box.left), float(box.bottom)),
+            source,
+            Transformation()
+            .translate(-float(box.left), -float(box.bottom))
+            .scale(scale)
+            .translate(x, y),
         )
+        page.merge_page(overlay_pages[rounded(size)])
     out = io.BytesIO()
     writer.write(out)
     return Rendered(pdf=out.getvalue(), page_count=len(reader.pages))

@@ -78,7 +78,9 @@ def test_notice_texts_are_whole_and_corrected(vaccination_data):
         "新型コロナワクチンの追加接種（3回目接種をいう。以下同じ。）"
     )
     assert "\n\n記\n\n1. 一般高齢者に対する追加接種の接種間隔について" in sono2.text
-    assert sono2.text.endswith("※別添省略")
+    # 「※別添省略」 is the notice's note, printed once after the text.
+    assert sono2.text.endswith("以上")
+    assert sono2.note == "別添省略"
 
 
 def test_venue_dates_before_and_after(vaccination_data):

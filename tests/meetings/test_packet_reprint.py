@@ -1,0 +1,172 @@
+"""The seed packet printed as the seed prints it: markers, numbering, wording."""
+
+import io
+import re
+
+import pytest
+from django.template import Context, Template
+from pypdf import PdfReader
+
+from meetings import packet
+from meetings.text import render_markdown
+from onechamber.marks import has_own_marker, mark_own_markers
+from vaccination.models import VenuePlan
+
+pytestmark = pytest.mark.django_db
+
+# A list marker of the packet's own (WeasyPrint draws disc, circle and square
+# as these glyphs) before a marker the line brings, or two typed markers.
+DOUBLE_MARKER = re.compile(r"[•◦▪‣]\s*[・･•◦●○◎■□◆◇⇒→※]|・・")
+
+
+def layout_lines(data: bytes) -> list[tuple[int, str]]:
+    """(page number, line) of the PDF's text, laid out as printed."""
+    reader = PdfReader(io.BytesIO(data))
+    return [
+        (number, line.strip())
+        for number, page in enumerate(reader.pages, 1)
+        for line in page.extract_text(extraction_mode="layout").splitlines()
+        if line.strip()
+    ]
+
+
+@pytest.fixture
+def seed_packet_lines(seed):
+    return layout_lines(packet.build_packet(seed).pdf)
+
+
+def test_no_line_of_the_seed_packet_has_two_markers(seed_packet_lines):
+    doubled = [(n, line) for n, line in seed_packet_lines if DOUBLE_MARKER.search(line)]
+    assert doubled == []
+    # The typed markers are still there, once: results, highlights, 参考資料2.
+    text = "\n".join(line for _, line in seed_packet_lines)
+    assert "・共同利用化する雪捨て場の抽出" in text
+    assert (
+        "・県が実施する各種防災訓練等における広域的な避難を想定した訓練の実施" in text
+    )
+    assert "◆参加者募集①（県職員、市町村職員のみ）" in text
+
+
+def test_the_seed_packet_numbers_and_words_as_the_seed_does(seed_packet_lines):
+    text = "\n".join(line for _, line in seed_packet_lines)
+    # 資料2 numbers its items once, in the text.
+    assert "1 ゼロカーボンシティ富山の実現（R3年度からの継続）" in text
+    assert not re.search(r"\b1\.\s+1 ゼロカーボン", text)
+    # The note of a 事務連絡 prints once.
+    assert text.count("※別添省略") == 1
+    # The venue table's heading as the seed words it.
+    assert "会場・2月までの日程" in text
+
+
+def test_the_venue_tables_heading_is_data(seed):
+    VenuePlan.objects.update(dates_heading="会場・3月までの日程")
+    text = "\n".join(line for _, line in layout_lines(packet.build_packet(seed).pdf))
+    assert "会場・3月までの日程" in text
+    assert "会場・2月までの日程" not in text
+
+
+@pytest.mark.parametrize(
+    ("line", "own"),
+    [
+        ("・共同利用開始", True),
+        ("  ⇒ 11月までに完了", True),
+        ("\u3000※一部市町村", True),
+        ("◆参加者募集", True),
+        ("雪捨て場の利用状況を検証し", False),
+        ("R3.6 県・市町村", False),
+        ("", False),
+    ],
+)
+def test_a_line_brings_its_own_marker_when_it_begins_with_one(line, own):
+    assert has_own_marker(line) is own
+
+
+def test_lists_mark_the_items_that_bring_their_own_marker():
+    html = Template(
+        "{% load lines %}<ul>{% for l in ls %}<li{{ l|own_marker }}>{{ l }}</li>{% endfor %}</ul>"
+    ).render(Context({"ls": ["・あ", "い", "<b>"]}))
+    assert html == (
+        '<ul><li class="own-marker">・あ</li><li>い</li><li>&lt;b&gt;</li></ul>'
+    )
+    markdown = str(render_markdown("- ◆参加者募集\n- 実践活動\n\n1. ・一つ目"))
+    assert markdown.count('<li class="own-marker">') == 2
+    assert "<li>実践活動</li>" in markdown
+    # Only bare items: a class the text holds is not touched.
+    assert mark_own_markers('<li class="x">・a</li>') == '<li class="x">・a</li>'
+
+
+def text_boxes(page) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(text, (left, bottom, right, top)) of each text shown on `page`, in
+    page space: from the text and the current matrix, at about 0.6 em a
+    Latin character and 1 em any other."""
+    boxes = []
+
+    def visit(text, cm, tm, font, size):
+        if not text.strip():
+            return
+        a, b, c, d, e, f = tm
+        ca, cb, cc, cd, ce, cf = cm
+        # The text matrix in page space: tm × cm.
+        x = e * ca + f * cc + ce
+        y = e * cb + f * cd + cf
+        scale = (abs(d * cd) or abs(a * ca)) or 1
+        em = size * scale
+        width = sum(0.6 if ch.isascii() else 1.0 for ch in text.strip()) * em
+        boxes.append((text.strip(), (x, y - 0.25 * em, x + width, y + 0.9 * em)))
+
+    page.extract_text(visitor_text=visit)
+    return boxes
+
+
+def overlaps(one, other) -> bool:
+    return not (
+        one[2] <= other[0]
+        or other[2] <= one[0]
+        or one[3] <= other[1]
+        or other[3] <= one[1]
+    )
+
+
+def test_an_uploaded_pdfs_own_corners_stay_readable_beside_the_label_and_number(
+    seed,
+):
+    # A document that prints its own number top right and at the foot, where
+    # the packet puts its label and its page number.
+    from meetings.models import Material
+    from tests.factories import make_pdf_file
+
+    material = next(
+        m
+        for m in __import__("meetings.reports", fromlist=["x"]).number_materials(
+            seed.materials.all()
+        )
+        if m.label == "参考資料1"
+    )
+    material.content = Material.Content.PDF
+    material.file = make_pdf_file(
+        pages=1,
+        text="BODY",
+        also=((490, 796, "No.12-3"), (285, 20, "- 7 -"), (20, 820, "DRAFT")),
+    )
+    material.save()
+
+    reader = PdfReader(io.BytesIO(packet.build_packet(seed).pdf))
+    page = next(p for p in reader.pages if "BODY 1" in p.extract_text())
+    boxes = text_boxes(page)
+    own = [
+        box for text, box in boxes if text in ("No.12-3", "- 7 -", "DRAFT", "BODY 1")
+    ]
+    assert len(own) == 4
+    label = [box for text, box in boxes if text == "参考資料1"]
+    number = [
+        box for text, box in boxes if re.fullmatch(r"- \d+ -", text) and text != "- 7 -"
+    ]
+    assert label and number
+    for box in own:
+        assert not overlaps(box, label[0]), (box, label[0])
+        assert not overlaps(box, number[0]), (box, number[0])
+    # Shown smaller, inside the bands, and whole: nothing of it cut off.
+    height = float(page.mediabox.height)
+    assert all(box[3] <= height - 19 * 72 / 25.4 for box in own)
+    assert all(box[1] >= 12 * 72 / 25.4 for box in own)
+    assert label[0][1] >= height - 19 * 72 / 25.4
