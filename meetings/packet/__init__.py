@@ -11,7 +11,8 @@ the keys of its parts. Section kinds come from the registry in
 - ``parts``: the parts of a meeting and their keys;
 - ``cache``: the parts and documents stored in the database;
 - ``engine``: WeasyPrint and pypdf, with nothing of Django, so that a render
-  worker process imports it alone;
+  worker process imports it alone (``fonts``, which gives the merged packet
+  one embedded copy of each face, and ``pdfcheck`` likewise);
 - ``assembly``: ``build_packet`` and ``build_material``, step by step.
 
 This module names the public API without importing it up front: importing

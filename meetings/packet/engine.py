@@ -49,6 +49,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 # Checks and sanitising of uploads live in their own module, which the child
 # process that runs them imports alone (see its docstring).
+from meetings.packet import fonts  # noqa: E402
 from meetings.packet.pdfcheck import (  # noqa: E402, F401
     PdfLimits,
     UnreadablePdf,
@@ -528,8 +529,13 @@ def page_number_text(number: int) -> str:
     return f"- {number} -"
 
 
+def _literal(text: str) -> str:
+    """`text` as a literal string for ``Tj`` in the WinAnsi number font."""
+    return f"({text})"
+
+
 def _stamp_page_number(
-    writer: PdfWriter, page, number: int, font: NumberFont, font_ref
+    writer: PdfWriter, page, number: int, font: NumberFont, font_ref, encode=_literal
 ) -> None:
     text = page_number_text(number)
     box = page.cropbox
@@ -549,7 +555,7 @@ def _stamp_page_number(
     after.set_data(
         (
             f"\nQ\nq 0 g BT {PAGE_NUMBER_FONT} {PAGE_NUMBER_SIZE} Tf "
-            f"{x:.2f} {y:.2f} Td ({text}) Tj ET Q\n"
+            f"{x:.2f} {y:.2f} Td {encode(text)} Tj ET Q\n"
         ).encode("ascii")
     )
     contents = page.get("/Contents")
@@ -612,7 +618,6 @@ def assemble(
     """
     font = number_font(roots)
     writer = PdfWriter()
-    font_ref = _add_number_font(writer, font)
     outline = []
     # Cached readers share their input stream: one merge at a time reads them.
     with _merge_lock:
@@ -623,8 +628,20 @@ def assemble(
                 writer.add_page(source)
             if piece.title:
                 outline.append((piece.title, first))
+    # One embedded copy of each face, not one per part; the page numbers are
+    # drawn in the shared regular face where the document has it.
+    face = font.name.split("+", 1)[1]
+    shared = fonts.share_fonts(
+        writer,
+        [str(Path(base) / "fonts") for base in roots.get("static", ())],
+        also={face: PAGE_NUMBER_CHARS},
+    ).get(face)
+    if shared is not None:
+        font_ref, encode = shared.ref, shared.encode
+    else:
+        font_ref, encode = _add_number_font(writer, font), _literal
     for number, page in enumerate(writer.pages, start=1):
-        _stamp_page_number(writer, page, number, font, font_ref)
+        _stamp_page_number(writer, page, number, font, font_ref, encode)
     for entry, first in outline:
         writer.add_outline_item(title=entry, page_number=first)
     metadata = {"/Title": title, "/Creator": "onechamber"}

@@ -29,9 +29,9 @@ from onechamber import jdates
 
 logger = logging.getLogger(__name__)
 
-# Bump when the assembly (numbering, stamping, outline) changes: every cached
+# Bump when the assembly (numbering, stamping, outline, fonts) changes: every cached
 # document is then built again from its parts.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"  # 3: uploads inside bands, one font per face
 # Files the parts read through the fetcher: a change in any re-renders them all.
 ASSETS = (
     "css/print.css",

@@ -170,3 +170,62 @@ def test_an_uploaded_pdfs_own_corners_stay_readable_beside_the_label_and_number(
     assert all(box[3] <= height - 19 * 72 / 25.4 for box in own)
     assert all(box[1] >= 12 * 72 / 25.4 for box in own)
     assert label[0][1] >= height - 19 * 72 / 25.4
+
+
+def embedded_programs(data: bytes) -> dict[str, set[int]]:
+    """Each face embedded in the PDF (its name after the subset tag) and the
+    font programs (FontFile2 objects) it is embedded as."""
+    reader = PdfReader(io.BytesIO(data))
+    programs: dict[str, set[int]] = {}
+    seen: set[int] = set()
+
+    def visit(resources):
+        if resources is None or id(resources.get_object()) in seen:
+            return
+        resources = resources.get_object()
+        seen.add(id(resources))
+        for ref in (resources.get("/Font") or {}).values():
+            font = ref.get_object()
+            descriptor = (
+                font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                if "/DescendantFonts" in font
+                else font.get("/FontDescriptor")
+            )
+            if descriptor is None:
+                continue  # not embedded (an upload's Helvetica)
+            program = descriptor.get_object().raw_get("/FontFile2")
+            face = str(font["/BaseFont"]).split("+", 1)[-1]
+            programs.setdefault(face, set()).add(program.idnum)
+        for xobject in (resources.get("/XObject") or {}).values():
+            if xobject.get_object().get("/Subtype") == "/Form":
+                visit(xobject.get_object().get("/Resources"))
+
+    for page in reader.pages:
+        visit(page.get("/Resources"))
+    return programs
+
+
+def test_the_packet_embeds_each_face_once(seed):
+    # 17 parts rendered on their own, each with its own subset of each face,
+    # an uploaded PDF's label, and the page numbers: one program a face.
+    from meetings.models import Material
+    from meetings.reports import number_materials
+    from tests.factories import make_pdf_file
+
+    material = next(
+        m for m in number_materials(seed.materials.all()) if m.label == "参考資料1"
+    )
+    material.content = Material.Content.PDF
+    material.file = make_pdf_file(pages=2)
+    material.save()
+    data = packet.build_packet(seed).pdf
+    programs = embedded_programs(data)
+    assert {face: len(ids) for face, ids in programs.items()} == {
+        "BIZ-UDPGothic": 1,
+        "BIZ-UDPGothic-Bold": 1,
+    }
+    # Every text still reads as it did: the labels, the numbers, Japanese.
+    reader = PdfReader(io.BytesIO(data))
+    last = reader.pages[-1].extract_text()
+    assert last.endswith(f"- {len(reader.pages)} -")
+    assert "連携推進本部会議 次第" in reader.pages[0].extract_text()
