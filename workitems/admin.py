@@ -5,6 +5,7 @@ querysets, the choices of related records and the save path all enforce it."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.forms.models import ModelChoiceIterator
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -421,7 +422,58 @@ class ResultTableInline(
     autocomplete_fields = ["merged_into"]
 
 
+def _choices_read_once() -> type[ModelChoiceIterator]:
+    """A choice iterator whose choices are read on first use and then shared
+    by every copy of the field: one query for the page, not one for each
+    inline row, and none where the field is built but not shown."""
+    read: list = []
+
+    class ReadOnce(ModelChoiceIterator):
+        def __iter__(self):
+            if not read:
+                read.extend(super().__iter__())
+            yield from read
+
+        def __len__(self):
+            return len(list(iter(self)))
+
+        def __bool__(self):
+            return bool(len(self))
+
+    return ReadOnce
+
+
+class HighlightTablesMixin:
+    """The table a highlight is printed after is one of its own item year's:
+    on the change page of the highlight or of its year, those tables, named
+    by their order and title (no query per choice); on an add page, searched.
+    `tables_of_page` is the lookup from a table to that page's record."""
+
+    tables_of_page = "item_year__highlights"
+
+    def get_autocomplete_fields(self, request):
+        fields = list(super().get_autocomplete_fields(request))
+        if _page_object_id(request) is None and "after_table" not in fields:
+            fields.append("after_table")
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        object_id = _page_object_id(request)
+        if db_field.name == "after_table" and object_id is not None:
+            kwargs["queryset"] = ResultTable.objects.filter(
+                **{self.tables_of_page: object_id}
+            ).order_by("order", "id")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = lambda t: (
+                f"表{t.order} {t.title}" if t.title else f"表{t.order}"
+            )
+            field.iterator = _choices_read_once()
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class HighlightInline(
+    HighlightTablesMixin,
     ItemMeasuresMixin,
     HeadquartersScopedAdmin,
     DepartmentScopedMixin,
@@ -429,9 +481,10 @@ class HighlightInline(
 ):
     model = Highlight
     measures_of_page = "item__years"
+    tables_of_page = "item_year"
     extra = 0
     show_change_link = True
-    fields = ["order", "title", "measure"]
+    fields = ["order", "title", "measure", "after_table", "page_heading"]
 
 
 class IndicatorInline(
@@ -441,6 +494,7 @@ class IndicatorInline(
     extra = 0
     fields = [
         "order",
+        "printed",
         "name",
         "unit",
         "value",
@@ -647,7 +701,7 @@ class HighlightIndicatorInline(IndicatorInline):
 
 
 @admin.register(Highlight)
-class HighlightAdmin(ScopedModelAdmin):
+class HighlightAdmin(HighlightTablesMixin, ScopedModelAdmin):
     list_display = ["title", "item_year", "order"]
     list_filter = ["item_year__fiscal_year"]
     search_fields = ["title", "overview", "points", "item_year__item__name"]
@@ -661,6 +715,7 @@ class IndicatorAdmin(ScopedModelAdmin, ImportExportModelAdmin):
     resource_classes = [resources.IndicatorResource]
     list_display = [
         "name",
+        "printed",
         "value",
         "unit",
         "as_of",

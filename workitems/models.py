@@ -777,6 +777,29 @@ class Highlight(models.Model):
         related_name="highlights",
     )
     order = models.PositiveSmallIntegerField(_("順番"), default=0)
+    after_table = models.ForeignKey(
+        "ResultTable",
+        verbose_name=_("この表の後に印刷"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="highlights_after",
+        help_text=_(
+            "取り組み結果の表のうち、このページを続けて印刷する表。"
+            "空欄ならすべての表の後に印刷します。"
+        ),
+    )
+    page_heading = models.CharField(
+        _("ページの見出し"),
+        max_length=100,
+        blank=True,
+        default="連携項目の主な取り組み実績と成果について",
+        help_text=_(
+            "年度と項目名を前後に付けて印刷します"
+            "（例：令和3年度連携施策の主な取り組み実績と成果について (防災…)）。"
+            "空欄なら見出しを印刷しません。"
+        ),
+    )
     title = models.CharField(
         _("連携項目名(施策)"),
         max_length=200,
@@ -812,6 +835,16 @@ class Highlight(models.Model):
     def clean(self) -> None:
         if self.item_year_id:
             check_measure_of_item(self.measure, self.item_year.item_id)
+            if self.after_table is not None and (
+                self.after_table.item_year_id != self.item_year_id
+            ):
+                raise ValidationError(
+                    {
+                        "after_table": _(
+                            "同じ項目・年度の取り組み結果の表を選んでください。"
+                        )
+                    }
+                )
 
     @property
     def overview_tree(self) -> list[dict]:
@@ -882,6 +915,14 @@ class Indicator(models.Model):
         related_name="indicators",
     )
     order = models.PositiveSmallIntegerField(_("順番"), default=0)
+    printed = models.BooleanField(
+        _("資料に印刷"),
+        default=False,
+        help_text=_(
+            "資料1（印刷とそのページ）に数値の囲みとして載せるか。"
+            "項目のページには常に表示します。"
+        ),
+    )
     name = models.CharField(
         _("指標名"), max_length=100, help_text=_("例：マイナンバーカード交付率")
     )

@@ -348,10 +348,12 @@ def wg_status_context(fiscal_year: int, *, headquarters, items=None) -> dict:
 
 
 def decorate_highlight(highlight: Highlight) -> Highlight:
-    """Attach charts and phrases to a highlight's indicators (no queries)."""
+    """Attach charts and phrases to a highlight's indicators (no queries),
+    and the ones 資料1 prints as `printed_indicators`."""
     for ind in highlight.indicators.all():
         ind.chart = indicator_chart(ind)
         ind.phrase = indicator_phrase(ind)
+    highlight.printed_indicators = [i for i in highlight.indicators.all() if i.printed]
     return highlight
 
 
@@ -359,14 +361,27 @@ def sheet_for(item_year: ItemYear, next_year: ItemYear | None) -> dict:
     """An item's result sheet and highlights for one fiscal year (prefetched)."""
     item = item_year.item
     responsibilities = list(item.responsibilities.all())
+    highlights = [decorate_highlight(h) for h in item_year.highlights.all()]
+    loose = [
+        decorate_highlight_indicator(i)
+        for i in item_year.indicators.all()
+        if i.highlight_id is None
+    ]
     tables = []
+    placed: set[int] = set()
     for table in item_year.result_tables.all():
         rows = list(table.rows.all())
+        after = [h for h in highlights if h.after_table_id == table.pk]
+        placed.update(h.pk for h in after)
         tables.append(
             {
                 "table": table,
                 "has_headings": any(r.heading for r in rows),
                 "rows": layout_rows(rows),
+                # As the seed prints it: a table after a highlight page takes
+                # the 「◎ …の取り組み結果と今後の方向性」 heading again.
+                "heading_again": bool(tables and tables[-1]["highlights"]),
+                "highlights": after,
             }
         )
     return {
@@ -377,12 +392,10 @@ def sheet_for(item_year: ItemYear, next_year: ItemYear | None) -> dict:
         "proposers": [p.organization.name for p in item.proposals.all()],
         "divisions": division_names(responsibilities),
         "tables": tables,
-        "highlights": [decorate_highlight(h) for h in item_year.highlights.all()],
-        "loose_indicators": [
-            decorate_highlight_indicator(i)
-            for i in item_year.indicators.all()
-            if i.highlight_id is None
-        ],
+        # The highlights no table names, after every table.
+        "highlights": [h for h in highlights if h.pk not in placed],
+        "loose_indicators": loose,
+        "printed_loose_indicators": [i for i in loose if i.printed],
     }
 
 

@@ -313,6 +313,7 @@ class IndicatorResource(ScopedResource):
         attribute="baseline_label", column_name="基準値の表記"
     )
     note = fields.Field(attribute="note", column_name="備考")
+    printed = fields.Field(attribute="printed", column_name="資料に印刷")
 
     class Meta:
         model = Indicator
@@ -331,6 +332,7 @@ class IndicatorResource(ScopedResource):
             "baseline_rank",
             "baseline_label",
             "note",
+            "printed",
         ]
         clean_model_instances = True
         skip_unchanged = True

@@ -269,6 +269,7 @@ def _load_year(
         )
     year.result_tables.filter(order__gt=len(row.get("tables", []))).delete()
 
+    tables = {t.order: t for t in year.result_tables.all()}
     indicators: list[dict] = []
     for order, h in enumerate(row.get("highlights", []), start=1):
         highlight, _ = sync(
@@ -278,6 +279,10 @@ def _load_year(
             defaults={
                 "measure": measures.get(h["measure"]) if "measure" in h else None,
                 "title": h["title"],
+                "after_table": tables.get(h.get("after_table")),
+                "page_heading": h.get(
+                    "page_heading", "連携項目の主な取り組み実績と成果について"
+                ),
                 "overview": h.get("overview", "").strip("\n"),
                 "points_heading": h.get("points_heading", "連携のポイント・成果"),
                 "points": h.get("points", "").strip(),
@@ -335,4 +340,7 @@ def _indicator(highlight, row: dict) -> dict:
         "baseline_rank": row.get("baseline_rank"),
         "baseline_label": row.get("baseline_label", ""),
         "note": row.get("note", ""),
+        # The seed prints no indicator as a block of its own: its figures
+        # stand in the text (「5箇所新設+新たに共同利用12箇所、全66箇所へ」).
+        "printed": row.get("printed", False),
     }

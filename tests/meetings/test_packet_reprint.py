@@ -59,7 +59,9 @@ def test_the_seed_packet_numbers_and_words_as_the_seed_does(seed_packet_lines):
 
 
 def test_the_venue_tables_heading_is_data(seed):
-    VenuePlan.objects.update(dates_heading="会場・3月までの日程")
+    for plan in VenuePlan.objects.all():
+        plan.dates_heading = "会場・3月までの日程"
+        plan.save()
     text = "\n".join(line for _, line in layout_lines(packet.build_packet(seed).pdf))
     assert "会場・3月までの日程" in text
     assert "会場・2月までの日程" not in text
@@ -229,3 +231,99 @@ def test_the_packet_embeds_each_face_once(seed):
     last = reader.pages[-1].extract_text()
     assert last.endswith(f"- {len(reader.pages)} -")
     assert "連携推進本部会議 次第" in reader.pages[0].extract_text()
+
+
+def test_highlights_follow_their_tables_as_the_seed_prints_them(seed_packet_lines):
+    text = "\n".join(line for _, line in seed_packet_lines)
+    bousai = text[text.index("連携事項名 防災・危機管理体制の連携・強化") :]
+    bousai = bousai[: bousai.index("連携事項名 自治体行政のデジタル化")]
+    heading = "◎ R3年度の取り組み結果と今後の方向性"
+    order = [
+        heading,
+        "【広域避難関係】",
+        "【被災者支援関係】",
+        "令和3年度連携施策の主な取り組み実績と成果について (防災危機管理体制の連携・強化)",
+        "連携項目名(施策) 広域的な避難体制の整備",
+        heading,
+        "【災害廃棄物関係】",
+        "連携項目名(施策) 災害廃棄物の円滑な広域的処理",
+        heading,
+        "【除排雪関係】",
+        "連携項目名(施策) 県・市町村の連携除排雪の推進",
+    ]
+    at, found = 0, []
+    for needle in order:
+        at = bousai.index(needle, at) + len(needle)
+        found.append(needle)
+    assert found == order
+    assert bousai.count(heading) == 3
+    assert bousai.count("主な取り組み実績と成果について") == 1
+    # As many 「◎」 headings as the seed prints (six), and the page heading
+    # only where the seed has one: デジタル化's three highlights have none.
+    assert text.count(heading) == 6
+    assert text.count("主な取り組み実績と成果について") == 3
+
+
+def test_a_highlight_follows_a_table_of_its_own_year_only(seed):
+    from django.core.exceptions import ValidationError
+
+    from workitems.models import Highlight, ResultTable
+
+    highlight = Highlight.objects.get(title="広域的な避難体制の整備")
+    other = ResultTable.objects.exclude(item_year=highlight.item_year).first()
+    highlight.after_table = other
+    with pytest.raises(ValidationError) as error:
+        highlight.full_clean()
+    assert "after_table" in error.value.message_dict
+
+
+def test_the_year_page_offers_its_own_tables_to_print_a_highlight_after(
+    seed, admin_client
+):
+    from workitems.models import Highlight
+
+    highlight = Highlight.objects.get(title="広域的な避難体制の整備")
+    year = highlight.item_year
+    page = admin_client.get(
+        f"/admin/workitems/itemyear/{year.pk}/change/"
+    ).content.decode()
+    select = re.search(
+        r'<select name="highlights-0-after_table".*?</select>', page, re.DOTALL
+    ).group(0)
+    options = re.findall(r"<option value=\"(\d+)\"[^>]*>([^<]*)</option>", select)
+    assert [label for _, label in options] == [
+        "表1 【広域避難関係】",
+        "表2 【被災者支援関係】",
+        "表3 【災害廃棄物関係】",
+        "表4 【除排雪関係】",
+    ]
+    assert {int(pk) for pk, _ in options} == set(
+        year.result_tables.values_list("pk", flat=True)
+    )
+
+
+def test_indicator_blocks_print_only_where_marked(seed):
+    from workitems.models import Indicator
+
+    # The seed prints its figures in the text, no block of its own.
+    text = "\n".join(line for _, line in layout_lines(packet.build_packet(seed).pdf))
+    assert "新設した雪捨て場" not in text
+    assert "令和3年度の取組前" not in text  # the derived 49箇所 → 66箇所
+    assert "5箇所新設+新たに共同利用12箇所、全66箇所へ" in text
+    indicator = Indicator.objects.get(name="新設した雪捨て場")
+    indicator.printed = True
+    indicator.save()
+    text = "\n".join(line for _, line in layout_lines(packet.build_packet(seed).pdf))
+    assert "新設した雪捨て場" in text
+    assert "新たに共同利用とした雪捨て場" not in text
+
+
+def test_the_items_page_shows_every_indicator(seed, client):
+    from tests import factories
+    from workitems.models import WorkItem
+
+    client.force_login(factories.make_user(role="viewer", username="reader"))
+    item = WorkItem.objects.get(name__startswith="防災")
+    page = client.get(item.get_absolute_url(), {"fy": "all"}).content.decode()
+    assert "新設した雪捨て場" in page
+    assert "新たに共同利用とした雪捨て場" in page

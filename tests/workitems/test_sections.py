@@ -49,13 +49,34 @@ def test_fy_report_prints_the_wg_table_sheets_and_highlights(seed):
     assert "【被災者支援関係】" in html
     assert "県・市町村の連携除排雪の推進" in html
     assert "［写真・図］共同雪捨て場 (富山市有沢)" in html
-    assert "22.7%（全国27位, R3.1.1時点） → 41.7%（全国10位, R4.1.1時点）" in html
-    assert html.count("<svg") == 3  # マイナンバーカード, 雪捨て場, 除雪区間
+    # The seed prints no indicator as a block (none is marked 資料に印刷):
+    # its figures stand in the text.
+    assert "全国27位, R3.1.1時点" not in html
+    assert "(R3.1.1時点 22.7%(全国27位) ⇒ R4.1.1時点 41.7%(全国10位))" in html
+    assert html.count("<svg") == 0
     assert "住民記録システムの標準化・共通化" in html
     assert "2月28日" in html
     # 県単医療費 has no results sheet in the seed, but is in the WG table.
     assert "県単医療費助成制度のあり方検討" in html
     assert "連携事項名 県単医療費助成制度のあり方検討" in html
+
+
+def test_fy_report_prints_the_indicators_marked_to_print(seed):
+    from workitems.models import Indicator
+
+    for indicator in Indicator.objects.filter(
+        name__in=[
+            "マイナンバーカード交付率",
+            "共同利用の雪捨て場",
+            "県・市町村の連携除雪区間",
+        ]
+    ):
+        indicator.printed = True
+        indicator.save()
+    html = sections.render(_material(seed, "資料1"))
+    assert "22.7%（全国27位, R3.1.1時点） → 41.7%（全国10位, R4.1.1時点）" in html
+    assert html.count("<svg") == 3  # マイナンバーカード, 雪捨て場, 除雪区間
+    assert "新設した雪捨て場" not in html
 
 
 def test_fy_plan_prints_the_next_years_plan(seed):
