@@ -5,8 +5,8 @@ querysets, the choices of related records and the save path all enforce it."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.forms.models import ModelChoiceIterator
 from django.core.exceptions import PermissionDenied
+from django.forms.models import ModelChoiceIterator
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
