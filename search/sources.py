@@ -207,7 +207,7 @@ def municipalities_by_headquarters() -> dict[int, set[int]]:
 
 def _items() -> QuerySet:
     return WorkItem.objects.prefetch_related(
-        "proposals",
+        "proposals__organization",
         "targets",
         "years__proposal",
         "measures__participants",

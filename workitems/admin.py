@@ -220,6 +220,9 @@ class ItemProposerInline(HeadquartersScopedAdmin, admin.TabularInline):
     model = ItemProposer
     extra = 0
     autocomplete_fields = ["organization"]
+    # Which of the secretariat's pages list the proposer: a page that leaves
+    # one out is reported by データの点検.
+    fields = ["order", "organization", "on_wg_table", "on_sheet", "on_plan"]
 
 
 class ItemDepartmentInline(HeadquartersScopedAdmin, admin.TabularInline):
@@ -287,7 +290,7 @@ class WorkItemAdmin(ScopedModelAdmin):
         (None, {"fields": ["name", "short_name", "order"]}),
         (
             _("市町村"),
-            {"fields": ["targets_all", "targets", "proposers_note"]},
+            {"fields": ["targets_all", "targets"]},
         ),
         (_("報告"), {"fields": ["reported_at"]}),
     ]
@@ -319,7 +322,6 @@ class WorkItemAdmin(ScopedModelAdmin):
             "order",
             "targets_all",
             "targets",
-            "proposers_note",
         ]
 
     def get_fieldsets(self, request, obj=None):

@@ -127,11 +127,6 @@ class WorkItem(HeadquartersRecord):
         blank=True,
         related_name="targeted_workitems",
     )
-    proposers_note = models.TextField(
-        _("提案市町村についての注記"),
-        blank=True,
-        help_text=_("資料の間で提案市町村の記載が食い違うときなど。"),
-    )
     reported_at = models.ManyToManyField(
         Meeting,
         verbose_name=_("報告した会議"),
@@ -162,8 +157,29 @@ class WorkItem(HeadquartersRecord):
         return reverse("workitems:item_detail", args=[self.pk])
 
     @property
+    def proposers_note(self) -> str:
+        """Where the pages differ on its proposers (see ItemProposer)."""
+        return proposers_note(self.proposals.all())
+
+    @property
     def label(self) -> str:
         return self.short_name or self.name
+
+
+def proposers_note(proposals) -> str:
+    """Where the pages differ on an item's proposers (`proposals`, its
+    ItemProposers), as a sentence; empty where every page lists them all."""
+    parts = []
+    for proposal in proposals:
+        if proposal.left_out_on:
+            parts.append(
+                _("%(pages)sには%(name)sを記載していません。")
+                % {
+                    "pages": "・".join(proposal.left_out_on),
+                    "name": proposal.organization,
+                }
+            )
+    return "".join(parts)
 
 
 class ItemProposer(models.Model):
@@ -184,6 +200,12 @@ class ItemProposer(models.Model):
         related_name="proposed_items",
     )
     order = models.PositiveSmallIntegerField(_("順番"), default=0)
+    # Where the secretariat's pages list it: the seed's pages do not always
+    # agree (資料1's WG table and 資料2 leave out a proposer its results
+    # sheet names), and a reprint prints each page as it was.
+    on_wg_table = models.BooleanField(_("WG開催状況に記載"), default=True)
+    on_sheet = models.BooleanField(_("取り組み結果に記載"), default=True)
+    on_plan = models.BooleanField(_("協議事項（資料2）に記載"), default=True)
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -202,6 +224,17 @@ class ItemProposer(models.Model):
 
     def __str__(self) -> str:
         return str(self.organization)
+
+    PAGES = (
+        ("on_wg_table", _("資料1のWG開催状況")),
+        ("on_sheet", _("資料1の取り組み結果")),
+        ("on_plan", _("資料2の連携推進項目")),
+    )
+
+    @property
+    def left_out_on(self) -> list[str]:
+        """The pages that do not list this proposer."""
+        return [str(label) for name, label in self.PAGES if not getattr(self, name)]
 
 
 class ItemDepartment(models.Model):

@@ -333,7 +333,9 @@ def wg_status_context(fiscal_year: int, *, headquarters, items=None) -> dict:
         rows.append(
             {
                 "item": item,
-                "proposers": [p.organization.name for p in item.proposals.all()],
+                "proposers": [
+                    p.organization.name for p in item.proposals.all() if p.on_wg_table
+                ],
                 "departments": department_label(responsibilities),
                 "per_measure_department": per_measure,
                 "measures": measures,
@@ -389,7 +391,7 @@ def sheet_for(item_year: ItemYear, next_year: ItemYear | None) -> dict:
         "year": item_year,
         "next_year": next_year,
         "status_phrase": next_year.status_phrase if next_year else "",
-        "proposers": [p.organization.name for p in item.proposals.all()],
+        "proposers": [p.organization.name for p in item.proposals.all() if p.on_sheet],
         "divisions": division_names(responsibilities),
         "tables": tables,
         # The highlights no table names, after every table.
@@ -425,10 +427,20 @@ def fy_report_context(fiscal_year: int, *, headquarters) -> dict:
             item__in=[y.item_id for y in years]
         )
     }
+    sheets = [sheet_for(y, next_years.get(y.item_id)) for y in years]
     return {
         **wg_status_context(fiscal_year, headquarters=headquarters),
-        "sheets": [sheet_for(y, next_years.get(y.item_id)) for y in years],
+        # An item with nothing to report (no table, highlight or figure to
+        # print) has its row in the WG table and no page of its own.
+        "sheets": [sheet for sheet in sheets if has_printed_content(sheet)],
     }
+
+
+def has_printed_content(sheet: dict) -> bool:
+    """Whether a result sheet prints more than its item's name."""
+    return bool(
+        sheet["tables"] or sheet["highlights"] or sheet["printed_loose_indicators"]
+    )
 
 
 def plan_context(fiscal_year: int, plan, *, headquarters) -> dict:
@@ -457,7 +469,9 @@ def plan_context(fiscal_year: int, plan, *, headquarters) -> dict:
                 "year": y,
                 "item": y.item,
                 "origin": origin,
-                "proposers": [p.organization.name for p in y.item.proposals.all()],
+                "proposers": [
+                    p.organization.name for p in y.item.proposals.all() if p.on_plan
+                ],
                 "targets": "全市町村"
                 if y.item.targets_all
                 else "、".join(t.name for t in y.item.targets.all()),

@@ -86,6 +86,15 @@ class _Orgs:
         return [self[n] for n in names]
 
 
+# The seed's pages that list an item's proposers, and where ItemProposer
+# keeps whether each lists one.
+PROPOSER_PAGES = {
+    "資料1 WG開催状況": "on_wg_table",
+    "資料1 取り組み結果": "on_sheet",
+    "資料2 連携推進項目": "on_plan",
+}
+
+
 def proposer_discrepancies(held: list[str], sources: dict[str, list[str]]) -> str:
     """A note naming each page whose list of proposers differs from the held one."""
     parts = []
@@ -115,14 +124,22 @@ def _load_item(
             "short_name": row.get("short_name", ""),
             "order": row.get("order", 0),
             "targets_all": row.get("targets_all", False),
-            "proposers_note": note,
         },
     )
     sync_m2m(item, "targets", orgs.many(row.get("targets", [])))
+    sources = row.get("proposer_sources", {})
     keep = []
     for order, name in enumerate(row["proposers"], start=1):
+        # Each page lists the proposer unless the seed's page leaves it out.
+        pages = {
+            field: name in sources[place] if place in sources else True
+            for place, field in PROPOSER_PAGES.items()
+        }
         proposer, _ = sync(
-            ItemProposer, item=item, organization=orgs[name], defaults={"order": order}
+            ItemProposer,
+            item=item,
+            organization=orgs[name],
+            defaults={"order": order, **pages},
         )
         keep.append(proposer.pk)
     item.proposals.exclude(pk__in=keep).delete()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -135,9 +136,17 @@ def find_inconsistencies(*, today: dt.date, headquarters) -> list[Finding]:
                 url=reverse("admin:workitems_itemyear_change", args=[y.pk]),
             )
         )
-    for item in WorkItem.objects.for_headquarters(headquarters).exclude(
-        proposers_note=""
-    ):
+    differing = (
+        WorkItem.objects.for_headquarters(headquarters)
+        .filter(
+            Q(proposals__on_wg_table=False)
+            | Q(proposals__on_sheet=False)
+            | Q(proposals__on_plan=False)
+        )
+        .distinct()
+        .prefetch_related("proposals__organization")
+    )
+    for item in differing:
         findings.append(
             Finding(
                 kind="proposers_differ",

@@ -56,9 +56,10 @@ def test_fy_report_prints_the_wg_table_sheets_and_highlights(seed):
     assert html.count("<svg") == 0
     assert "住民記録システムの標準化・共通化" in html
     assert "2月28日" in html
-    # 県単医療費 has no results sheet in the seed, but is in the WG table.
+    # 県単医療費 has no results in the seed: it is in the WG table, and has
+    # no page of its own, as in the seed.
     assert "県単医療費助成制度のあり方検討" in html
-    assert "連携事項名 県単医療費助成制度のあり方検討" in html
+    assert "連携事項名 県単医療費助成制度のあり方検討" not in html
 
 
 def test_fy_report_prints_the_indicators_marked_to_print(seed):
@@ -126,3 +127,26 @@ def test_material_pages_show_the_sections(client, seed, viewer_user):
     assert (
         "WG開催状況" in client.get(f"/meetings/{seed.pk}/materials/1/").content.decode()
     )
+
+
+def test_each_page_lists_the_proposers_the_seed_prints_on_it(seed):
+    # デジタル化: the WG table and 資料2 list three proposers, its results
+    # sheet four (with 滑川市), as the seed prints them.
+    report = sections.render(_material(seed, "資料1"))
+    plan = sections.render(_material(seed, "資料2"))
+    assert "自治体行政のデジタル化<br>(射水市、氷見市、砺波市)</th>" in report
+    assert "提案市町村: 射水市、氷見市、砺波市、滑川市</p>" in report
+    assert "（提案市町村：射水市、氷見市、砺波市）" in plan
+    assert "滑川市" not in plan.split("自治体行政のデジタル化")[1].split("</li>")[0]
+
+
+def test_a_page_lists_a_proposer_again_once_its_flag_is_set(seed):
+    from workitems.models import ItemProposer
+
+    proposer = ItemProposer.objects.get(
+        item__name="自治体行政のデジタル化", organization__name="滑川市"
+    )
+    proposer.on_plan = True
+    proposer.save()
+    plan = sections.render(_material(seed, "資料2"))
+    assert "（提案市町村：射水市、氷見市、砺波市、滑川市）" in plan

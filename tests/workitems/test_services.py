@@ -56,8 +56,16 @@ def test_find_inconsistencies_reports_each_kind():
         date=dt.date(2022, 2, 4),
         planned=True,
     )
-    item.proposers_note = "資料1では滑川市が提案市町村に記載されていない。"
-    item.save()
+    from tests.factories import make_organization
+    from workitems.models import ItemProposer
+
+    ItemProposer.objects.create(
+        item=item,
+        organization=make_organization(
+            name="滑川市", kind="city", headquarters=item.headquarters
+        ),
+        on_wg_table=False,
+    )
     findings = services.find_inconsistencies(
         today=dt.date(2022, 3, 1), headquarters=item.headquarters
     )
@@ -66,7 +74,7 @@ def test_find_inconsistencies_reports_each_kind():
         ("no_results", "点検する項目：令和3年度の取り組み結果が登録されていません。"),
         (
             "proposers_differ",
-            "点検する項目：資料1では滑川市が提案市町村に記載されていない。",
+            "点検する項目：資料1のWG開催状況には滑川市を記載していません。",
         ),
     ]
     make_result_row(item_year=year)
