@@ -780,7 +780,8 @@ class AgendaItemAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAd
 class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     form = MaterialForm
     # The meeting inline gives MaterialForm its meeting; here it is chosen.
-    fields = ["meeting", *MaterialForm.Meta.fields]
+    # The extras of a generated section are chosen here, not in the meeting's rows.
+    fields = ["meeting", *MaterialForm.Meta.fields, "section_options"]
     list_display = [
         "title",
         "meeting",

@@ -137,12 +137,29 @@ class MaterialForm(KeepUploadMixin, forms.ModelForm):
             # meeting does not silently drop it; model validation names it.
             choices.append((current, _("%(kind)s（使えません）") % {"kind": current}))
         self.fields["section_kind"].choices = choices
+        if "section_options" in self.fields:
+            # Each kind's extras, named with the kind; the model checks that
+            # the chosen ones are the chosen kind's.
+            self.fields["section_options"] = forms.MultipleChoiceField(
+                label=Material._meta.get_field("section_options").verbose_name,
+                help_text=Material._meta.get_field("section_options").help_text,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[
+                    (kind.label, list(kind.options))
+                    for kind in sections.registry.values()
+                    if kind.options
+                ],
+            )
         if "text" in self.fields:
             self.fields["text"].help_text = _(
                 "「本文」のときの内容。改行はそのまま改行に、「## 」で始まる行は"
                 "見出し、「- 」で始まる行は箇条書きになります。Excelの表は、セルを"
                 "選んでコピーし、そのまま貼り付けると表になります。"
             )
+
+    def clean_section_options(self):
+        return list(self.cleaned_data.get("section_options") or [])
 
     def clean_text(self):
         # A table pasted from Excel arrives tab-separated: store it as a table.

@@ -755,6 +755,15 @@ class Material(models.Model):
         blank=True,
         help_text=_("「ポータルのデータから作成」のとき、作成する内容の種類。"),
     )
+    section_options = models.JSONField(
+        _("追加の表・図"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "作成する内容が用意している追加の表や図のうち、載せるもの"
+            "（前回の資料にない表は既定では載せません）。"
+        ),
+    )
     text = models.TextField(
         _("本文"),
         blank=True,
@@ -836,6 +845,21 @@ class Material(models.Model):
                     {"section_kind": _("この内容の種類は使えません。")},
                     code="section_unknown",
                 )
+            offered = sections.registry[self.section_kind].option_keys
+            unknown = [o for o in self.section_options or [] if o not in offered]
+            if unknown or not isinstance(self.section_options, list):
+                raise ValidationError(
+                    {
+                        "section_options": _(
+                            "この作成する内容では選べない追加の表・図があります。"
+                        )
+                    },
+                    code="section_option_unknown",
+                )
+
+    def shows(self, option: str) -> bool:
+        """Whether this section material prints its kind's extra `option`."""
+        return option in (self.section_options or [])
         if self.content == self.Content.PDF and not self.file:
             raise ValidationError(
                 {"file": _("PDFファイルを選んでください。")}, code="file_required"

@@ -21,6 +21,13 @@ class SectionKind:
     render: Callable[..., SafeString]
     # Wide tables print on A4 landscape pages.
     landscape: bool = False
+    # Extras the secretariat may switch on per material (key: label); the
+    # render function asks `material.shows(key)`. Off unless chosen.
+    options: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def option_keys(self) -> list[str]:
+        return [key for key, _label in self.options]
 
 
 registry: dict[str, SectionKind] = {}
@@ -38,7 +45,11 @@ PAGE_BREAK = "<!-- onechamber:page-break -->"
 
 
 def register(
-    key: str, label: str, *, landscape: bool = False
+    key: str,
+    label: str,
+    *,
+    landscape: bool = False,
+    options: tuple[tuple[str, str], ...] = (),
 ) -> Callable[[Callable[..., SafeString]], Callable[..., SafeString]]:
     """Decorator: register `render(material, *, request=None)` as section `key`.
 
@@ -49,7 +60,7 @@ def register(
         if key in registry:
             raise AlreadyRegistered(f"section kind {key!r} is already registered")
         registry[key] = SectionKind(
-            key=key, label=label, render=render, landscape=landscape
+            key=key, label=label, render=render, landscape=landscape, options=options
         )
         return render
 

@@ -29,15 +29,30 @@ def _render(template: str, context: dict, request=None) -> SafeString:
     )
 
 
+# What 資料4 may add to what the seed prints: derived from the rules, so
+# printed only where the secretariat switches them on for the material.
+BOOSTER_EXTRAS = (
+    ("rule_table", "接種間隔の規則の一覧表"),
+    ("timeline", "対象ごとの推移（図と表）"),
+    ("computed_grid", "規則から求めた接種可能日の表"),
+)
+
+
 @sections.register(
-    "vaccination.booster", "追加接種の前倒し（資料4一式）", landscape=True
+    "vaccination.booster",
+    "追加接種の前倒し（資料4一式）",
+    landscape=True,
+    options=BOOSTER_EXTRAS,
 )
 def booster(material, *, request=None) -> SafeString:
-    """The whole of 資料4: rule summary and table, venues, grid, statements, notices."""
+    """The whole of 資料4: the notices' summaries, venues, grid, statements,
+    notices; the rule table, the timeline and the computed grid where the
+    material shows them."""
     hq = material.meeting.headquarters_id
     return _render(
         "booster.html",
         {
+            "extras": {key: material.shows(key) for key, _label in BOOSTER_EXTRAS},
             "notices": _notices(hq),
             "groups": (groups := reports.groups_with_rules(headquarters=hq)),
             "chart": reports.timeline_chart(groups),

@@ -32,6 +32,7 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 # fontTools' subsetter reports every table it touches at INFO.
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
+import pikepdf  # noqa: E402
 from fontTools import subset  # noqa: E402
 from fontTools.ttLib import TTFont  # noqa: E402
 from pypdf import PdfReader, PdfWriter, Transformation  # noqa: E402
@@ -49,7 +50,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 # Checks and sanitising of uploads live in their own module, which the child
 # process that runs them imports alone (see its docstring).
-from meetings.packet import fonts  # noqa: E402
+from meetings.packet import fonts, structure  # noqa: E402
 from meetings.packet.pdfcheck import (  # noqa: E402, F401
     PdfLimits,
     UnreadablePdf,
@@ -170,8 +171,17 @@ def render_html(html: str, roots: Roots) -> Rendered:
     document = HTML(string=html, base_url=ORIGIN, url_fetcher=fetcher).render(
         stylesheets=[css], font_config=font_config
     )
-    pdf = document.write_pdf()
+    # Tagged (PDF/UA-1): structure, reading order, header cells, alternative
+    # texts; the merge carries each part's tree over (structure.py). An
+    # overlay laid on an uploaded page is drawn untagged: that page is an
+    # artifact of the packet as a whole.
+    variant = None if UNTAGGED in html else "pdf/ua-1"
+    pdf = document.write_pdf(pdf_variant=variant)
     return Rendered(pdf=pdf, page_count=len(document.pages), refused=fetcher.refused)
+
+
+# In a document's HTML: render it without tags (the overlays of uploads).
+UNTAGGED = "<!-- onechamber:untagged -->"
 
 
 _pool: ProcessPoolExecutor | None = None
@@ -554,8 +564,10 @@ def _stamp_page_number(
     after = DecodedStreamObject()
     after.set_data(
         (
-            f"\nQ\nq 0 g BT {PAGE_NUMBER_FONT} {PAGE_NUMBER_SIZE} Tf "
-            f"{x:.2f} {y:.2f} Td {encode(text)} Tj ET Q\n"
+            # A pagination artifact: not content a screen reader reads out.
+            f"\nQ\nq /Artifact <</Type /Pagination>> BDC 0 g BT "
+            f"{PAGE_NUMBER_FONT} {PAGE_NUMBER_SIZE} Tf "
+            f"{x:.2f} {y:.2f} Td {encode(text)} Tj ET EMC Q\n"
         ).encode("ascii")
     )
     contents = page.get("/Contents")
@@ -620,12 +632,13 @@ def assemble(
     writer = PdfWriter()
     outline = []
     # Cached readers share their input stream: one merge at a time reads them.
+    tree = structure.Structure(writer)
     with _merge_lock:
         for piece in pieces:
             reader = _reader(piece)
             first = len(writer.pages)
-            for source in reader.pages:
-                writer.add_page(source)
+            added = [writer.add_page(source) for source in reader.pages]
+            tree.add_part(reader, added)
             if piece.title:
                 outline.append((piece.title, first))
     # One embedded copy of each face, not one per part; the page numbers are
@@ -649,8 +662,23 @@ def assemble(
         metadata["/Author"] = author
     writer.add_metadata(metadata)
     writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
+    tree.finish(title=title, lang=lang)
     writer.page_mode = "/UseOutlines"
     writer.create_viewer_preferences().display_doctitle = True
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue(), len(writer.pages)
+    return compact(out.getvalue()), len(writer.pages)
+
+
+def compact(data: bytes) -> bytes:
+    """`data` written again with its small objects packed into compressed
+    object streams (qpdf, through pikepdf): a tagged packet holds thousands
+    of structure elements, which pypdf writes one by one, uncompressed."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        out = io.BytesIO()
+        pdf.save(
+            out,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            compress_streams=True,
+        )
+    return out.getvalue()

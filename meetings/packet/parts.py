@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when the assembly (numbering, stamping, outline, fonts) changes: every cached
 # document is then built again from its parts.
-FORMAT_VERSION = "3"  # 3: uploads inside bands, one font per face
+FORMAT_VERSION = "4"  # 4: tagged (PDF/UA-1); 3: uploads in bands, one font a face
 # Files the parts read through the fetcher: a change in any re-renders them all.
 ASSETS = (
     "css/print.css",

@@ -148,7 +148,8 @@ def test_engine_imports_alone_without_django(tmp_path):
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('django', 'onechamber') or m.startswith('meetings.') "
         "and m not in ('meetings.packet', 'meetings.packet.engine', "
-        "'meetings.packet.pdfcheck', 'meetings.packet.fonts'))))\n"
+        "'meetings.packet.pdfcheck', 'meetings.packet.fonts', "
+        "'meetings.packet.structure'))))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env["PYTHONPATH"] = str(BASE_DIR)

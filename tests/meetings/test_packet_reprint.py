@@ -327,3 +327,37 @@ def test_the_items_page_shows_every_indicator(seed, client):
     page = client.get(item.get_absolute_url(), {"fy": "all"}).content.decode()
     assert "新設した雪捨て場" in page
     assert "新たに共同利用とした雪捨て場" in page
+
+
+def test_each_notice_is_set_portrait_as_an_official_letter(seed):
+    reader = PdfReader(io.BytesIO(packet.build_packet(seed).pdf))
+    letters = [
+        page
+        for page in reader.pages
+        if "御中" in page.extract_text() and "事務連絡" in page.extract_text()
+    ]
+    assert len(letters) == 2  # the two notices the seed prints in full
+    mm = 72 / 25.4
+    for page in letters:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert width < height  # portrait, in a landscape 資料4
+        boxes = text_boxes(page)
+
+        def box(text, boxes=boxes):
+            return next(b for t, b in boxes if t.startswith(text))
+
+        right_margin = width - 20 * mm
+        # 「事務連絡」, the date and the sender end at the right margin ...
+        for text in ("事務連絡", "令和4年1月13日", "厚生労働省健康局健康課予防接種室"):
+            left, _, right, _ = box(text)
+            assert left > width / 2
+            assert abs(right - right_margin) < 12, (text, right, right_margin)
+        # ... the addressee starts at the left one.
+        assert abs(box("各")[0] - 20 * mm) < 3
+        # 「以上」 closes the text at the right, 「記」 stands in the middle.
+    texts = [dict(text_boxes(page)) for page in reader.pages]
+    ki = [b["記"] for b in texts if "記" in b]
+    ijo = [b["以上"] for b in texts if "以上" in b]
+    assert ki and ijo
+    assert all(abs((b[0] + b[2]) / 2 - 595.3 / 2) < 15 for b in ki)
+    assert all(abs(b[2] - (595.3 - 20 * mm)) < 12 for b in ijo)
