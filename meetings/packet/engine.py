@@ -31,6 +31,8 @@ from urllib.parse import unquote, urlsplit
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 # fontTools' subsetter reports every table it touches at INFO.
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
+# pikepdf announces its logger bridge at INFO on first use.
+logging.getLogger("pikepdf").setLevel(logging.WARNING)
 
 import pikepdf  # noqa: E402
 from fontTools import subset  # noqa: E402

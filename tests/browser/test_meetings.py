@@ -267,7 +267,7 @@ def test_secretariat_sees_what_changed_issues_a_replacement_and_a_viewer_gets_it
     admin.wait_for_url(f"**/admin/meetings/meeting/{seed.pk}/change/")
     expect(admin.locator("ul.messagelist li.success")).to_contain_text("第1版")
     first = Edition.objects.get(meeting=seed, number=1)
-    assert first.state == "ready" and first.page_count == 37
+    assert first.state == "ready" and first.page_count == 33
 
     # A result row of 資料1 is corrected after distribution.
     row = ResultRow.objects.filter(results__contains="年2回").order_by("pk").first()
@@ -308,7 +308,7 @@ def test_secretariat_sees_what_changed_issues_a_replacement_and_a_viewer_gets_it
     with viewer.expect_download() as download:
         viewer.get_by_test_id("packet-pdf").click()
     reader = PdfReader(download.value.path())
-    assert len(reader.pages) == second.page_count == 38
+    assert len(reader.pages) == second.page_count == 34
     first_page = reader.pages[0].extract_text()
     assert first_page.startswith("差し替え一覧")
     assert "資料1 被害防止対策会議の回数を訂正" in first_page.replace("\n", "")
