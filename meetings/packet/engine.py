@@ -561,24 +561,16 @@ def _stamp_page_number(
     fonts[PAGE_NUMBER_FONT] = font_ref
     resources[NameObject("/Font")] = fonts
     page[NameObject("/Resources")] = resources
-    before = DecodedStreamObject()
-    before.set_data(b"q\n")
-    after = DecodedStreamObject()
-    after.set_data(
+    structure.wrap_contents(
+        writer,
+        page,
+        b"q\n",
         (
             # A pagination artifact: not content a screen reader reads out.
             f"\nQ\nq /Artifact <</Type /Pagination>> BDC 0 g BT "
             f"{PAGE_NUMBER_FONT} {PAGE_NUMBER_SIZE} Tf "
             f"{x:.2f} {y:.2f} Td {encode(text)} Tj ET EMC Q\n"
-        ).encode("ascii")
-    )
-    contents = page.get("/Contents")
-    existing = []
-    if contents is not None:
-        resolved = contents.get_object()
-        existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
-    page[NameObject("/Contents")] = ArrayObject(
-        [writer._add_object(before), *existing, writer._add_object(after)]
+        ).encode("ascii"),
     )
 
 
