@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from meetings import reports, sections
 from meetings.models import Material, Meeting
-from meetings.packet import engine
+from meetings.packet import engine, typeset
 from meetings.text import render_markdown
 from onechamber import jdates
 
@@ -104,6 +104,7 @@ class Part:
 
 
 def html_part(html: str, *, assets: str, title: str = "") -> Part:
+    html = typeset.keep_words(html)
     return Part(title=title, key=html_key(html, assets), html=html)
 
 

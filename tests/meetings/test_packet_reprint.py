@@ -233,8 +233,9 @@ def test_the_packet_embeds_each_face_once(seed):
     assert "連携推進本部会議 次第" in reader.pages[0].extract_text()
 
 
-def test_highlights_follow_their_tables_as_the_seed_prints_them(seed_packet_lines):
-    text = "\n".join(line for _, line in seed_packet_lines)
+def test_highlights_follow_their_tables_as_the_seed_prints_them(seed):
+    reader = PdfReader(io.BytesIO(packet.build_packet(seed).pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
     bousai = text[text.index("連携事項名 防災・危機管理体制の連携・強化") :]
     bousai = bousai[: bousai.index("連携事項名 自治体行政のデジタル化")]
     heading = "◎ R3年度の取り組み結果と今後の方向性"
@@ -361,3 +362,43 @@ def test_each_notice_is_set_portrait_as_an_official_letter(seed):
     assert ki and ijo
     assert all(abs((b[0] + b[2]) / 2 - 595.3 / 2) < 15 for b in ki)
     assert all(abs(b[2] - (595.3 - 20 * mm)) < 12 for b in ijo)
+
+
+def test_no_municipality_name_is_broken_across_lines(seed):
+    from meetings.models import Organization
+
+    names = list(
+        Organization.objects.filter(kind__in=["city", "town", "village"]).values_list(
+            "name", flat=True
+        )
+    )
+    assert len(names) == 15
+    reader = PdfReader(io.BytesIO(packet.build_packet(seed).pdf))
+    broken = []
+    for number, page in enumerate(reader.pages, 1):
+        lines = [line.strip() for line in page.extract_text().splitlines()]
+        for line, following in zip(lines, lines[1:], strict=False):
+            for name in names:
+                for cut in range(1, len(name)):
+                    if line.endswith(name[:cut]) and following.startswith(name[cut:]):
+                        broken.append((number, name))
+    assert broken == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("黒部市、南砺市", ["黒部市", "南砺市"]),
+        ("（まとめ）と(案)", ["（まとめ）", "(案)"]),
+        ("デジタル化とアドバイザー", ["デジタル"]),
+        ("15市町村", ["市町村"]),
+    ],
+)
+def test_the_runs_a_line_must_not_break(text, kept):
+    from meetings.packet.typeset import keep_words
+
+    html = keep_words(
+        f"<html><body><td>{text}</td><svg><text>{text}</text></svg></body></html>"
+    )
+    assert re.findall(r'<span class="keep">([^<]*)</span>', html) == kept
+    assert f"<svg><text>{text}</text></svg>" in html
