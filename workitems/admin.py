@@ -473,6 +473,14 @@ class HighlightTablesMixin:
             return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "after_table" and hasattr(field, "widget"):
+            # A table is made on the year's page, not from this choice.
+            for action in ("add", "change", "delete", "view"):
+                setattr(field.widget, f"can_{action}_related", False)
+        return field
+
 
 class HighlightInline(
     HighlightTablesMixin,
@@ -486,7 +494,8 @@ class HighlightInline(
     tables_of_page = "item_year"
     extra = 0
     show_change_link = True
-    fields = ["order", "title", "measure", "after_table", "page_heading"]
+    # The page heading is edited on the highlight's own page (「変更」).
+    fields = ["order", "title", "measure", "after_table"]
 
 
 class IndicatorInline(
