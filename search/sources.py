@@ -27,6 +27,7 @@ from workitems.models import (
     ResultRow,
     Session,
     WorkItem,
+    proposers_note,
 )
 
 Kind = str
@@ -232,7 +233,7 @@ def _item_docs(item: WorkItem, extra: dict) -> Iterable[Doc]:
             *(r.organization.name for r in item.responsibilities.all()),
             *(y.selection_reason for y in years),
             *(_proposal_text(y) for y in years),
-            item.proposers_note,
+            proposers_note(item.proposals.all()),
         ),
         url=item.get_absolute_url(),
         fiscal_year=years[-1].fiscal_year if years else None,

@@ -157,11 +157,6 @@ class WorkItem(HeadquartersRecord):
         return reverse("workitems:item_detail", args=[self.pk])
 
     @property
-    def proposers_note(self) -> str:
-        """Where the pages differ on its proposers (see ItemProposer)."""
-        return proposers_note(self.proposals.all())
-
-    @property
     def label(self) -> str:
         return self.short_name or self.name
 

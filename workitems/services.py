@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from meetings.models import UserProfile, headquarters_of
 from onechamber import history, jdates
-from workitems.models import ItemYear, ResultRow, ResultTable, Session, WorkItem
+from workitems.models import (
+    ItemYear,
+    ResultRow,
+    ResultTable,
+    Session,
+    WorkItem,
+    proposers_note,
+)
 
 
 @transaction.atomic
@@ -151,7 +158,7 @@ def find_inconsistencies(*, today: dt.date, headquarters) -> list[Finding]:
             Finding(
                 kind="proposers_differ",
                 label=_("提案市町村の記載の食い違い"),
-                message=f"{item.name}：{item.proposers_note}",
+                message=f"{item.name}：{proposers_note(item.proposals.all())}",
                 url=reverse("admin:workitems_workitem_change", args=[item.pk]),
             )
         )

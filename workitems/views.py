@@ -31,6 +31,7 @@ from workitems.models import (
     Session,
     WorkItem,
     organization_prefetches,
+    proposers_note,
 )
 
 
@@ -210,6 +211,7 @@ def item_detail(request, pk: int):
             "years": years,
             "sheets": sheets,
             "proposers": [p.organization for p in item.proposals.all()],
+            "proposers_note": proposers_note(item.proposals.all()),
             "departments": reports.department_label(responsibilities),
             "divisions": reports.division_names(responsibilities),
             "meetings": meetings,

@@ -18,6 +18,7 @@ from workitems.models import (
     ResultRow,
     Session,
     WorkItem,
+    proposers_note,
 )
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +179,7 @@ def test_seed_holds_one_list_of_proposers_and_notes_the_discrepancy(seed):
         True,
         False,
     )
-    assert digital.proposers_note == (
+    assert proposers_note(digital.proposals.all()) == (
         "資料1のWG開催状況・資料2の連携推進項目には滑川市を記載していません。"
     )
 
