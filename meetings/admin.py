@@ -5,7 +5,7 @@ from __future__ import annotations
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
@@ -54,6 +54,7 @@ from onechamber import jdates
 from onechamber.admin_a11y import AccessibleFormsAdminMixin
 from onechamber.admin_actions import apply_each
 from onechamber.admin_history import HistoryAdmin
+from onechamber.admin_rows import CompactRowsMixin
 from onechamber.admin_safety import HiddenObjectNotFoundMixin, SafeChangeListMixin
 from onechamber.concurrency import VersionCheckedAdmin
 from onechamber.roles import ROLES
@@ -157,20 +158,6 @@ def _bulleted(lead: str, lines: list[str]):
 
 def _object_id(request):
     return request.resolver_match.kwargs.get("object_id")
-
-
-class CompactRowsMixin:
-    """An inline of the meeting editor: rows in its compact table
-    (`cells` lays out its columns), whose choices are picked, not added or
-    edited from the row (no 「+」 and pencil beside them)."""
-
-    template = "admin/meetings/meeting/compact_inline.html"
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
-            formfield.widget = formfield.widget.widget
-        return formfield
 
 
 class AgendaItemInline(

@@ -19,6 +19,7 @@ from meetings.reports import user_organization
 from meetings.scoping import HeadquartersScopedAdmin
 from onechamber.admin_actions import apply_each
 from onechamber.admin_history import HistoryAdmin
+from onechamber.admin_rows import CompactRowsMixin
 from onechamber.admin_safety import SafeChangeListMixin
 from onechamber.roles import is_department, is_secretariat
 from workitems import resources, services
@@ -499,10 +500,25 @@ class HighlightInline(
 
 
 class IndicatorInline(
-    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.TabularInline
+    CompactRowsMixin,
+    HeadquartersScopedAdmin,
+    DepartmentScopedMixin,
+    admin.TabularInline,
 ):
     model = Indicator
     extra = 0
+    editor_kind = "indicators"
+    cells = [
+        ("order", _("順番・印刷"), ["order", "printed"]),
+        ("name", _("指標名・単位"), ["item_year", "name", "unit"]),
+        ("value", _("値"), ["value", "as_of", "rank"]),
+        (
+            "baseline",
+            _("基準値"),
+            ["baseline_value", "baseline_as_of", "baseline_rank"],
+        ),
+        ("note", _("注記"), ["note"]),
+    ]
     fields = [
         "order",
         "printed",
@@ -565,10 +581,22 @@ class ItemYearAdmin(ScopedModelAdmin):
 
 
 class SessionInline(
-    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.TabularInline
+    CompactRowsMixin,
+    HeadquartersScopedAdmin,
+    DepartmentScopedMixin,
+    admin.TabularInline,
 ):
     model = Session
     extra = 0
+    editor_kind = "sessions"
+    cells = [
+        ("when", _("年度・順番"), ["fiscal_year", "order"]),
+        ("date", _("開催日"), ["date", "approx_month", "approx_part", "planned"]),
+        ("kind", _("種類・形式"), ["kind", "format"]),
+        ("name", _("会議名・協議の内容"), ["name", "topic", "aside"]),
+        ("participants", _("参加団体"), ["participants", "participants_note"]),
+        ("note", _("備考"), ["note"]),
+    ]
     fields = [
         "fiscal_year",
         "order",

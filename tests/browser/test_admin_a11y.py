@@ -1,5 +1,6 @@
 """axe-core on every admin page the secretariat and a department account use:
-no critical and no serious violation, at 1280×800 (issue 11, part 8).
+no critical and no serious violation, at 1280×800 (issue 11, part 8); and
+each page fits that screen: the document is no wider than the viewport.
 
 One browser page per role walks the admin as that role sees it: the index and
 each app's page; of every registered model it may open, the list, the add
@@ -91,10 +92,14 @@ class Audit:
         self.page, self.axe = page, axe
         self.found: dict[str, list] = {}
         self.seconds: dict[str, float] = {}
+        self.widths: dict[str, int] = {}
         self.started = time.monotonic()
 
     def check(self, label: str) -> None:
         started = time.monotonic()
+        self.widths[label] = self.page.evaluate(
+            "document.documentElement.scrollWidth"
+        )
         self.found[label] = self.axe(self.page)
         self.seconds[label] = time.monotonic() - started
 
@@ -126,9 +131,14 @@ class Audit:
             lines += [f"    {v[0]} {v[1]}: {v[2]} {v[3][:2]}" for v in found]
         return "\n".join(lines)
 
+    def too_wide(self) -> dict[str, int]:
+        viewport = self.page.viewport_size["width"]
+        return {label: w for label, w in self.widths.items() if w > viewport}
+
     def assert_clean(self, role: str) -> None:
         print(self.report(role))
         assert self.blocking() == {}
+        assert self.too_wide() == {}
 
 
 def run_action(page, action: str) -> None:
