@@ -3,11 +3,13 @@ sessions; a department edits its own results and cannot reach another's."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_meetings import log_in
-from workitems.models import ResultRow, WorkItem
+from workitems.models import Measure, ResultRow, WorkItem
 
 pytestmark = pytest.mark.browser
 
@@ -90,3 +92,43 @@ def test_plain_lines_are_previewed_as_they_print_while_typed(
     expect(preview.locator("li.heading")).to_have_text("●広域での捕獲")
     page.locator("textarea[name=results]").fill("")
     expect(preview).to_be_hidden()
+
+
+def test_a_wg_session_is_added_in_the_measures_compact_rows(
+    new_page, seed, secretariat_user
+):
+    """A measure's WG開催 rows fit the screen, each cell holding several
+    fields; a row added there, with its 参加団体 searched, is saved."""
+    measure = Measure.objects.get(
+        item__name="有害鳥獣の市町村による連携捕獲の推進", order=1, parent=None
+    )
+    before = measure.sessions.count()
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/admin/workitems/measure/{measure.pk}/change/")
+    log_in(page, username="jimukyoku")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    group = page.locator("#sessions-group")
+    headers = group.locator("thead th").all_inner_texts()
+    assert headers[:3] == ["年度・順番", "開催日", "種類・形式"]
+
+    group.get_by_role("button", name="WG開催 の追加").click()
+    row = group.locator("tbody tr.form-row:not(.empty-form)").last
+    row.get_by_label("年度").fill("令和4年度")
+    row.get_by_label("順番").fill("11")
+    row.get_by_label("開催日").fill("令和4年6月3日")
+    row.get_by_label("協議の内容").fill("捕獲体制の見直し")
+    row.locator(".field-participants .select2-selection").click()
+    page.keyboard.type("舟橋")
+    page.get_by_role("option", name="舟橋村", exact=True).click()
+    page.get_by_role("button", name="保存して編集を続ける").first.click()
+    expect(page.locator("ul.messagelist li.success")).to_be_visible()
+
+    assert measure.sessions.count() == before + 1
+    added = measure.sessions.get(order=11)
+    assert (added.fiscal_year, added.date, added.topic) == (
+        2022,
+        dt.date(2022, 6, 3),
+        "捕獲体制の見直し",
+    )
+    assert [o.name for o in added.participants.all()] == ["舟橋村"]
