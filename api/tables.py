@@ -850,14 +850,16 @@ def plan_items(request, fiscal_year):
         ("notice", _("事務連絡")),
         ("condition", _("条件")),
     ],
+    filters=("fy",),
 )
 def vaccination_rules(request):
+    """The rules of the page's year (that of their 事務連絡)."""
     from vaccination import reports as vaccination_reports
 
-    groups = vaccination_reports.groups_with_rules(
-        headquarters=reads.headquarters(request.user)
-    )
-    return "", [
+    hq = reads.headquarters(request.user)
+    fy = _notice_year(request, hq)
+    groups = vaccination_reports.groups_with_rules(headquarters=hq, fiscal_year=fy.year)
+    return fy.label, [
         {
             "group": g.name,
             "kind": r.get_kind_display(),
@@ -887,14 +889,15 @@ def vaccination_rules(request):
         ("floor", _("有効の下限")),
         ("notice", _("根拠の事務連絡")),
     ],
+    filters=("fy",),
 )
 def vaccination_periods(request):
     from vaccination import reports as vaccination_reports
 
-    groups = vaccination_reports.groups_with_rules(
-        headquarters=reads.headquarters(request.user)
-    )
-    return "", [
+    hq = reads.headquarters(request.user)
+    fy = _notice_year(request, hq)
+    groups = vaccination_reports.groups_with_rules(headquarters=hq, fiscal_year=fy.year)
+    return fy.label, [
         {
             "group": g.name,
             "start": _iso(p.start),
@@ -908,6 +911,19 @@ def vaccination_periods(request):
         for g in groups
         for p in g.periods
     ]
+
+
+def _notice_year(request, hq):
+    """The year of the vaccination page (its 事務連絡's), as the page reads it;
+    400 for one that is not a year."""
+    from vaccination import reports as vaccination_reports
+
+    fy = vaccination_reports.notice_year(
+        request.GET.get("fy"), headquarters=hq, today=_today()
+    )
+    if fy.error:
+        raise ApiError(400, fy.error, field="fy")
+    return fy
 
 
 def _grid(request):
@@ -965,12 +981,17 @@ def vaccination_grid(request):
         ("title", _("件名")),
         ("addressee", _("宛先")),
     ],
+    filters=("fy",),
 )
 def vaccination_notices(request):
     from vaccination.models import Notice
 
-    notices = Notice.objects.for_headquarters(reads.headquarters(request.user))
-    return "", [
+    hq = reads.headquarters(request.user)
+    fy = _notice_year(request, hq)
+    notices = Notice.objects.for_headquarters(hq).filter(
+        listing.in_fiscal_year("date", fy.year)
+    )
+    return fy.label, [
         {
             "date": _iso(n.date),
             "date_label": _wareki(n.date, weekday=True),
@@ -996,14 +1017,19 @@ def vaccination_notices(request):
         ("added", _("追加")),
         ("target_note", _("対象の注記")),
     ],
+    filters=("fy",),
 )
 def vaccination_venues(request):
     from vaccination import reports as vaccination_reports
 
-    plans = vaccination_reports.venue_plans(
-        headquarters=reads.headquarters(request.user)
+    hq = reads.headquarters(request.user)
+    fy = vaccination_reports.venue_year(
+        request.GET.get("fy"), headquarters=hq, today=_today()
     )
-    return "", [
+    if fy.error:
+        raise ApiError(400, fy.error, field="fy")
+    plans = vaccination_reports.venue_plans(headquarters=hq, fiscal_year=fy.year)
+    return fy.label, [
         {
             "plan": plan.title,
             "opening_date": _iso(plan.opening_date),

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import Case, Q, When
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from onechamber import jdates
@@ -57,6 +59,32 @@ class FiscalYearChoice:
     @property
     def value(self) -> str:
         return str(self.year) if self.year else ALL
+
+
+def fiscal_years_of(records, field: str) -> list[int]:
+    """The fiscal years (April to March) the dates in `field` of `records`
+    fall in, read by the database as one DISTINCT."""
+    year = ExtractYear(field)
+    fiscal = Case(When(**{f"{field}__month__gte": 4}, then=year), default=year - 1)
+    return list(
+        records.order_by()
+        .annotate(_fiscal_year=fiscal)
+        .values_list("_fiscal_year", flat=True)
+        .distinct()
+    )
+
+
+def in_fiscal_year(field: str, year: int | None) -> Q:
+    """The records whose date in `field` falls in fiscal year `year` (every
+    record for None): 1 April `year` to 31 March the year after."""
+    if year is None:
+        return Q()
+    return Q(
+        **{
+            f"{field}__gte": dt.date(year, 4, 1),
+            f"{field}__lte": dt.date(year + 1, 3, 31),
+        }
+    )
 
 
 def default_fiscal_year(years: Iterable[int], today: dt.date) -> int | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import holidays
 
 from meetings.models import Organization
-from onechamber import jdates
+from onechamber import jdates, listing
 from vaccination import rules
 from vaccination.models import (
     GridCell,
@@ -23,6 +23,7 @@ from vaccination.models import (
     GridRow,
     IntervalRule,
     MunicipalRuleDate,
+    Notice,
     TargetGroup,
     Venue,
     VenueDate,
@@ -138,10 +139,41 @@ def timeline(group_rules: list[IntervalRule]) -> list[Period]:
     return periods
 
 
-def groups_with_rules(*, headquarters) -> list[TargetGroup]:
-    """The target groups of `headquarters`, each with `rule_list` and `periods` set."""
+def notice_year(value: str | None, *, headquarters, today: dt.date):
+    """The fiscal year the rules and notices are shown for (``fy``: 2021,
+    令和3年度, R3 or all; else this one, or the latest with notices): the
+    year of the 事務連絡 that set them."""
+    return listing.choose_fiscal_year(
+        value,
+        years=listing.fiscal_years_of(
+            Notice.objects.for_headquarters(headquarters), "date"
+        ),
+        today=today,
+    )
+
+
+def venue_year(value: str | None, *, headquarters, today: dt.date):
+    """The fiscal year the venue schedules are shown for (their 設置日)."""
+    return listing.choose_fiscal_year(
+        value,
+        years=listing.fiscal_years_of(
+            VenuePlan.objects.for_headquarters(headquarters), "opening_date"
+        ),
+        today=today,
+    )
+
+
+def groups_with_rules(
+    *, headquarters, fiscal_year: int | None = None
+) -> list[TargetGroup]:
+    """The target groups of `headquarters`, each with `rule_list` and `periods`
+    set: the rules of the notices of `fiscal_year` (every rule for None)."""
     groups = list(TargetGroup.objects.for_headquarters(headquarters))
-    all_rules = list(IntervalRule.objects.for_headquarters(headquarters).with_notice())
+    all_rules = list(
+        IntervalRule.objects.for_headquarters(headquarters)
+        .filter(listing.in_fiscal_year("notice__date", fiscal_year))
+        .with_notice()
+    )
     for group in groups:
         group.rule_list = [r for r in all_rules if r.group_id == group.pk]
         group.periods = timeline(group.rule_list)
@@ -162,17 +194,20 @@ def day_marks(dates) -> dict[dt.date, str]:
     return marks
 
 
-def venue_plans(*, headquarters):
-    """Versions of the venue schedule, each with `venue_rows`: (venue, dates)
-    where each date has `mark` (土, 日 or a holiday's name) set."""
+def venue_plans(*, headquarters, fiscal_year: int | None = None):
+    """Versions of the venue schedule set up in `fiscal_year` (every one for
+    None), each with `venue_rows`: (venue, dates) where each date has `mark`
+    (土, 日 or a holiday's name) set."""
     plans = list(
-        VenuePlan.objects.for_headquarters(headquarters).prefetch_related(
-            "target_groups"
-        )
+        VenuePlan.objects.for_headquarters(headquarters)
+        .filter(listing.in_fiscal_year("opening_date", fiscal_year))
+        .prefetch_related("target_groups")
     )
     venues = list(Venue.objects.for_headquarters(headquarters))
     dates = list(
-        VenueDate.objects.for_headquarters(headquarters).select_related("venue", "plan")
+        VenueDate.objects.for_headquarters(headquarters)
+        .filter(plan__in=[p.pk for p in plans])
+        .select_related("venue", "plan")
     )
     marks = day_marks(d.date for d in dates)
     for d in dates:

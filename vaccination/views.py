@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from meetings.models import headquarters_of
@@ -14,21 +15,32 @@ from vaccination.forms import EligibilityForm
 from vaccination.models import Notice, Passage
 
 
+def _today():
+    return timezone.localdate()
+
+
 @cached_page
 def index(request):
+    """The rules and notices of one fiscal year (its 事務連絡's), with a 年度
+    switcher; the grid is the headquarters' reference data, for every year."""
     hq = headquarters_of(request.user)
-    groups = reports.groups_with_rules(headquarters=hq)
-    notices = listing.page_of(request, Notice.objects.for_headquarters(hq))
+    fy = reports.notice_year(request.GET.get("fy"), headquarters=hq, today=_today())
+    groups = reports.groups_with_rules(headquarters=hq, fiscal_year=fy.year)
+    year_notices = Notice.objects.for_headquarters(hq).filter(
+        listing.in_fiscal_year("date", fy.year)
+    )
+    notices = listing.page_of(request, year_notices)
     return render(
         request,
         "vaccination/index.html",
         {
+            "fy": fy,
             "groups": groups,
             "chart": reports.timeline_chart(groups),
             "notices": notices.object_list,
             "notices_page": notices,
-            # The summaries above the rules: the notices with a heading, all.
-            "headed_notices": Notice.objects.for_headquarters(hq).exclude(heading=""),
+            # The summaries above the rules: the year's notices with a heading.
+            "headed_notices": year_notices.exclude(heading=""),
             "grid": reports.booster_grid(headquarters=hq),
             "passages": {p.key: p for p in Passage.objects.for_headquarters(hq)},
         },
@@ -58,12 +70,15 @@ def eligibility(request):
 
 @cached_page
 def venues(request):
+    """The venue schedules set up in one fiscal year, with a 年度 switcher."""
     hq = headquarters_of(request.user)
+    fy = reports.venue_year(request.GET.get("fy"), headquarters=hq, today=_today())
     return render(
         request,
         "vaccination/venues.html",
         {
-            "plans": reports.venue_plans(headquarters=hq),
+            "fy": fy,
+            "plans": reports.venue_plans(headquarters=hq, fiscal_year=fy.year),
             "passages": {p.key: p for p in Passage.objects.for_headquarters(hq)},
         },
     )
