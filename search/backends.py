@@ -5,7 +5,9 @@ table, ranked by bm25) or PostgreSQL's full text search (a tsvector column
 with a GIN index, ranked by ts_rank). Both index the same tokens
 (search.text: bigrams of kanji and kana, words of letters and digits), in
 three fields: the title, the body, and each character once (for a query of
-one kanji). A deployment that outgrows them names another class with the
+one kanji); and the headquarters' token in a fourth, so that a query is
+matched within the asker's headquarters alone (ten headquarters' documents
+are not matched to keep a tenth of them). A deployment that outgrows them names another class with the
 same three methods in the ONECHAMBER_SEARCH_BACKEND setting (an OpenSearch
 index written and queried over HTTP, say); the pages and the index code stay
 as they are.
@@ -29,16 +31,23 @@ TITLE, BODY, CHARACTERS = 10.0, 1.0, 0.2
 
 @dataclass
 class Indexed:
-    """A document's tokens, as search.text made them."""
+    """A document's tokens, as search.text made them, and its headquarters."""
 
     id: int
     title: list[str]
     body: list[str]
     characters: list[str]
+    headquarters_id: int
+
+
+def scope_token(headquarters_id: int) -> str:
+    """The token a headquarters' documents carry in their scope field."""
+    return f"hq{int(headquarters_id)}"
 
 
 class SqliteBackend:
-    """FTS5 table search_fts(title, body, chars); its rowid is the document's id.
+    """FTS5 table search_fts(title, body, chars, scope); its rowid is the
+    document's id, its scope the headquarters' token.
 
     The 'ascii' tokenizer splits on spaces and ASCII punctuation only, so the
     bigrams written joined by spaces come back as they were written."""
@@ -48,7 +57,7 @@ class SqliteBackend:
     def create(self, schema_editor) -> None:
         schema_editor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} "  # noqa: S608 - constant
-            "USING fts5(title, body, chars, tokenize='ascii')"
+            "USING fts5(title, body, chars, scope, tokenize='ascii')"
         )
 
     def drop(self, schema_editor) -> None:
@@ -57,10 +66,16 @@ class SqliteBackend:
     def write(self, docs: list[Indexed]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {self.table}(rowid, title, body, chars) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s)",
+                f"INSERT INTO {self.table}(rowid, title, body, chars, scope) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s)",
                 [
-                    (d.id, " ".join(d.title), " ".join(d.body), " ".join(d.characters))
+                    (
+                        d.id,
+                        " ".join(d.title),
+                        " ".join(d.body),
+                        " ".join(d.characters),
+                        scope_token(d.headquarters_id),
+                    )
                     for d in docs
                 ],
             )
@@ -82,11 +97,14 @@ class SqliteBackend:
             cursor.execute(f"DELETE FROM {self.table}")  # noqa: S608
 
     @staticmethod
-    def expression(terms: list[Term]) -> str:
+    def expression(terms: list[Term], headquarters_id: int | None = None) -> str:
         """The FTS5 query: every term, each a phrase in the title or body (or
-        one character in chars). Tokens hold letters, digits and kanji only,
-        so quoting them cannot be broken out of."""
+        one character in chars), in the headquarters' scope where one is
+        given. Tokens hold letters, digits and kanji only, so quoting them
+        cannot be broken out of."""
         parts = []
+        if headquarters_id is not None:
+            parts.append(f'scope : "{scope_token(headquarters_id)}"')
         for term in terms:
             phrase = '"' + " ".join(term.tokens) + '"'
             if term.character:
@@ -95,8 +113,10 @@ class SqliteBackend:
                 parts.append("{title body} : " + phrase + ("*" if term.prefix else ""))
         return " AND ".join(parts)
 
-    def match(self, queryset: QuerySet, terms: list[Term]) -> QuerySet:
-        expr = self.expression(terms)
+    def match(
+        self, queryset: QuerySet, terms: list[Term], headquarters_id: int | None = None
+    ) -> QuerySet:
+        expr = self.expression(terms, headquarters_id)
         table = queryset.model._meta.db_table
         return queryset.filter(
             id__in=RawSQL(  # noqa: S611 - the query is a parameter
@@ -117,8 +137,9 @@ class SqliteBackend:
 
 class PostgresBackend:
     """The document's `vector` column: a tsvector written as a literal, title
-    tokens weighted A, body B, characters D, their positions in order; the
-    query a tsquery literal. Literals, not to_tsvector(): no parser or
+    tokens weighted A, body B, characters D, their positions in order, and
+    the headquarters' token weighted C (which ranks nothing); the query a
+    tsquery literal. Literals, not to_tsvector(): no parser or
     dictionary of PostgreSQL's decides where a Japanese word ends."""
 
     index = "search_document_vector"
@@ -145,8 +166,17 @@ class PostgresBackend:
             for tok in toks:
                 pos = min(pos + 1, cls.MAX_POSITION)
                 positions.setdefault(tok, []).append(f"{pos}{weight}")
+        scope = (
+            f"'{scope_token(doc.headquarters_id)}':{min(pos + 2, cls.MAX_POSITION)}C"
+        )
         return " ".join(
-            f"'{tok}':{','.join(places[:256])}" for tok, places in positions.items()
+            [
+                *(
+                    f"'{tok}':{','.join(places[:256])}"
+                    for tok, places in positions.items()
+                ),
+                scope,
+            ]
         )
 
     def write(self, docs: list[Indexed]) -> None:
@@ -163,8 +193,10 @@ class PostgresBackend:
         """Nothing to do: the vectors go with their rows."""
 
     @staticmethod
-    def expression(terms: list[Term]) -> str:
+    def expression(terms: list[Term], headquarters_id: int | None = None) -> str:
         parts = []
+        if headquarters_id is not None:
+            parts.append(f"'{scope_token(headquarters_id)}':C")
         for term in terms:
             if term.character:
                 parts.append(f"'{term.tokens[0]}':D")
@@ -175,8 +207,10 @@ class PostgresBackend:
             parts.append("(" + " <-> ".join(lexemes) + ")")
         return " & ".join(parts)
 
-    def match(self, queryset: QuerySet, terms: list[Term]) -> QuerySet:
-        expr = self.expression(terms)
+    def match(
+        self, queryset: QuerySet, terms: list[Term], headquarters_id: int | None = None
+    ) -> QuerySet:
+        expr = self.expression(terms, headquarters_id)
         table = queryset.model._meta.db_table
         return (
             queryset.alias(

@@ -171,6 +171,7 @@ def _write(source_name: str, objects: list) -> int:
                 title=text.tokens(d.title),
                 body=text.tokens(_with_fiscal_year(d)),
                 characters=text.characters(f"{d.title}\n{d.context}\n{d.body}"),
+                headquarters_id=d.headquarters_id,
             )
             for row, d in zip(rows, docs, strict=True)
         ]
@@ -253,10 +254,16 @@ def visible_to(user) -> QuerySet[Document]:
     )
 
 
-def matching(documents: QuerySet[Document], terms: list[text.Term]) -> QuerySet:
-    """The documents holding every term, best first (annotated `rank`)."""
+def matching(
+    documents: QuerySet[Document],
+    terms: list[text.Term],
+    headquarters_id: int | None = None,
+) -> QuerySet:
+    """The documents holding every term, best first (annotated `rank`); the
+    engine matches within `headquarters_id`'s documents where it is given
+    (`documents` must lie within them)."""
     return (
         backend()
-        .match(documents, terms)
+        .match(documents, terms, headquarters_id)
         .order_by("-rank", "-fiscal_year", "-date", "id")
     )

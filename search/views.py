@@ -69,7 +69,7 @@ def search(request):
         documents = documents.filter(fiscal_year=data["fy"])
     if data["municipality"]:
         documents = documents.filter(municipalities=data["municipality"])
-    matched = index.matching(documents, terms)
+    matched = index.matching(documents, terms, headquarters_of(request.user))
     kinds = dict(
         matched.order_by()
         .values_list("kind")

@@ -125,6 +125,30 @@ def test_another_headquarters_never_finds_ours(viewer, item_year):
     assert found(outsider, "除雪") == []
 
 
+def test_the_engine_matches_within_the_headquarters_it_is_given(viewer, item_year):
+    """Not only filtered after the match: the engine's own query is scoped, so
+    even over every headquarters' documents it finds the one asked for."""
+    make_result_row(item_year=item_year, label="連携除雪", results="・除雪")
+    other = make_headquarters(name="別の連携推進本部")
+    theirs = make_item_year(
+        item=make_item(name="除雪の連携", headquarters=other), fiscal_year=2021
+    )
+    make_result_row(item_year=theirs, label="他県の除雪", results="・除雪")
+    index.rebuild()
+    terms = text.parse_query("除雪")
+    everything = Document.objects.all()
+
+    def titles(headquarters_id):
+        return {d.title for d in index.matching(everything, terms, headquarters_id)}
+
+    ours = item_year.item.headquarters_id
+    assert titles(None) >= {"連携除雪", "他県の除雪"}
+    assert "他県の除雪" not in titles(ours)
+    assert "連携除雪" in titles(ours)
+    assert titles(other.pk) >= {"他県の除雪", "除雪の連携"}
+    assert "連携除雪" not in titles(other.pk)
+
+
 def test_the_text_of_an_uploaded_pdf_is_found_page_by_page(viewer):
     meeting = make_meeting()
     make_material(meeting=meeting, title="本文の資料", text="snow")
