@@ -121,6 +121,10 @@ def page_key(request, view_name: str, today, depends=None) -> str | None:
     state = account_state(user)
     if state is None or state[1] is None:
         return None
+    # The account's headquarters is read: meetings.models.headquarters_of
+    # (which `depends` and the view ask) need not read the profile again.
+    if not hasattr(user, "_onechamber_headquarters"):
+        user._onechamber_headquarters = state[1]
     parts = (
         view_name,
         request.get_full_path(),
