@@ -244,6 +244,12 @@ PAGE_CACHE_SECONDS = env.int("ONECHAMBER_PAGE_CACHE_SECONDS", default=300)
 
 # Uploaded PDF materials: the largest file accepted, in megabytes.
 MATERIAL_MAX_UPLOAD_MB = env.int("ONECHAMBER_MATERIAL_MAX_UPLOAD_MB", default=20)
+# Photos and figures of highlights (onechamber/images.py): the largest file,
+# the most pixels a file may declare (refused before it is decoded) and the
+# longest side it is stored at.
+IMAGE_MAX_UPLOAD_MB = env.int("ONECHAMBER_IMAGE_MAX_UPLOAD_MB", default=10)
+IMAGE_MAX_PIXELS = env.int("ONECHAMBER_IMAGE_MAX_PIXELS", default=40_000_000)
+IMAGE_MAX_SIDE = 2000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # What an uploaded PDF may cost the packet (meetings.packet.pdfcheck): pages,

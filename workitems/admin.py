@@ -4,6 +4,7 @@ querysets, the choices of related records and the save path all enforce it."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.forms.models import ModelChoiceIterator
@@ -17,6 +18,7 @@ from import_export.admin import ImportExportModelAdmin
 from meetings.models import Meeting, Organization, headquarters_of
 from meetings.reports import user_organization
 from meetings.scoping import HeadquartersScopedAdmin
+from onechamber import images
 from onechamber.admin_actions import apply_each
 from onechamber.admin_history import HistoryAdmin
 from onechamber.admin_rows import CompactRowsMixin
@@ -28,6 +30,7 @@ from workitems.models import (
     Agreement,
     FiscalYearPlan,
     Highlight,
+    HighlightImage,
     Indicator,
     ItemDepartment,
     ItemProposer,
@@ -720,6 +723,35 @@ class MilestoneInline(
     extra = 0
 
 
+class HighlightImageForm(forms.ModelForm):
+    """The image is taken only as onechamber.images checks and remakes it: a
+    PNG or JPEG, within the size and pixel limits, stored upright, resized
+    and without its metadata."""
+
+    class Meta:
+        model = HighlightImage
+        fields = ["caption_line", "image", "alt"]
+        field_classes = {"image": forms.FileField}
+        widgets = {
+            "image": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"})
+        }
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if upload is None or upload is False or not hasattr(upload, "content_type"):
+            return upload  # unchanged, or cleared (refused: the image is required)
+        return images.prepare(upload).file
+
+
+class HighlightImageInline(
+    HeadquartersScopedAdmin, DepartmentScopedMixin, admin.TabularInline
+):
+    model = HighlightImage
+    form = HighlightImageForm
+    extra = 0
+    verbose_name_plural = _("写真・図（「写真・図の説明」の行ごとに1枚）")
+
+
 class HighlightIndicatorInline(IndicatorInline):
     fk_name = "highlight"
     fields = ["item_year", *IndicatorInline.fields]
@@ -746,7 +778,7 @@ class HighlightAdmin(HighlightTablesMixin, ScopedModelAdmin):
     search_fields = ["title", "overview", "points", "item_year__item__name"]
     autocomplete_fields = ["item_year", "measure"]
     list_select_related = ["item_year__item"]
-    inlines = [MilestoneInline, HighlightIndicatorInline]
+    inlines = [MilestoneInline, HighlightImageInline, HighlightIndicatorInline]
 
 
 @admin.register(Indicator)

@@ -17,6 +17,7 @@ class WorkitemsConfig(AppConfig):
         "resultrow",
         "highlight",
         "milestone",
+        "highlightimage",
         "indicator",
     )
 

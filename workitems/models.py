@@ -886,6 +886,108 @@ class Highlight(models.Model):
     def caption_lines(self) -> list[str]:
         return lines(self.captions)
 
+    @property
+    def figures(self) -> list[tuple[str, HighlightImage | None]]:
+        """Each line of 写真・図の説明 with the image uploaded for it, or None
+        (printed as a ［写真・図］ placeholder): from `images`, prefetched."""
+        by_line = {i.caption_line: i for i in self.images.all()}
+        return [(c, by_line.get(n)) for n, c in enumerate(self.caption_lines, 1)]
+
+
+class HighlightImage(models.Model):
+    """A photo or figure of a highlight, uploaded as PNG or JPEG and stored as
+    onechamber.images made it (upright, at most 2,000 pixels a side, without
+    its metadata); printed at the line of 写真・図の説明 it illustrates, with
+    that line as its caption. A replaced image's file is kept, since a
+    distributed edition's pages may still show it."""
+
+    headquarters_path = "highlight__item_year__item__headquarters"
+
+    highlight = models.ForeignKey(
+        Highlight,
+        verbose_name=_("主な取り組み実績と成果"),
+        on_delete=models.CASCADE,
+        related_name="images",
+    )
+    caption_line = models.PositiveSmallIntegerField(
+        _("説明の行"),
+        help_text=_(
+            "「写真・図の説明」の何行目の写真・図か（1から）。"
+            "その行の場所に、その行を説明として印刷します。"
+        ),
+    )
+    image = models.ImageField(
+        _("画像"),
+        upload_to="highlights/",
+        width_field="width",
+        height_field="height",
+        max_length=200,
+        help_text=_(
+            "PNGかJPEGの画像。長い辺が2000ピクセルを超える画像は縮小して保存します。"
+        ),
+    )
+    width = models.PositiveIntegerField(_("幅（ピクセル）"), default=0, editable=False)
+    height = models.PositiveIntegerField(
+        _("高さ（ピクセル）"), default=0, editable=False
+    )
+    alt = models.CharField(
+        _("画像の内容（読み上げ用）"),
+        max_length=200,
+        blank=True,
+        help_text=_("画面の読み上げで伝える内容。空欄なら説明の行を使います。"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("写真・図")
+        verbose_name_plural = _("写真・図")
+        ordering = ["highlight", "caption_line", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["highlight", "caption_line"],
+                name="highlight_image_one_per_line",
+                violation_error_message=_("この説明の行には、すでに画像があります。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or _("写真・図")
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "workitems:highlight_image", args=[self.image.name.split("/")[-1]]
+        )
+
+    def clean(self) -> None:
+        if self.highlight_id is None and getattr(self, "highlight", None) is None:
+            return
+        count = len(self.highlight.caption_lines)
+        if self.caption_line is not None and not 1 <= self.caption_line <= count:
+            raise ValidationError(
+                {
+                    "caption_line": _(
+                        "「写真・図の説明」は%(count)d行です。1から%(count)dの行を選んでください。"
+                    )
+                    % {"count": count}
+                    if count
+                    else _(
+                        "先に「写真・図の説明」に、この画像の説明を1行書いてください。"
+                    )
+                }
+            )
+
+    @property
+    def caption(self) -> str:
+        captions = self.highlight.caption_lines if self.highlight_id else []
+        n = self.caption_line or 0
+        return captions[n - 1] if 1 <= n <= len(captions) else ""
+
+    @property
+    def alt_text(self) -> str:
+        return self.alt or self.caption
+
 
 class Milestone(models.Model):
     """A step of a highlight's timeline: ``R3.6 県・市町村と共同でプロポーザルを実施``."""

@@ -252,6 +252,7 @@ def highlight_queryset():
     """Highlights with their measure, milestones, indicators and trainings."""
     return Highlight.objects.select_related("measure").prefetch_related(
         "milestones",
+        "images",
         Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")),
         Prefetch(
             "measure__sessions",

@@ -38,6 +38,7 @@ ITEM_PATHS = {
     "resultrow": "table__item_year__item",
     "highlight": "item_year__item",
     "milestone": "highlight__item_year__item",
+    "highlightimage": "highlight__item_year__item",
     "indicator": "item_year__item",
     "agreement": "item",
     "proposal": "item_year__item",
@@ -51,6 +52,7 @@ MEASURE_PATHS = {
     "resultrow": "table__measure",
     "highlight": "measure",
     "milestone": "highlight__measure",
+    "highlightimage": "highlight__measure",
     "indicator": "highlight__measure",
     "agreement": "measure",
 }

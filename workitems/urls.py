@@ -9,6 +9,11 @@ urlpatterns = [
     path("items/", views.item_list, name="item_list"),
     path("items/wg-status/", views.wg_status, name="wg_status"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
+    path(
+        "items/images/<str:name>",
+        views.highlight_image,
+        name="highlight_image",
+    ),
     path("plans/", views.plan_latest, name="plan_latest"),
     path("plans/<int:fiscal_year>/", views.plan_detail, name="plan"),
     path("schedule/", views.schedule, name="schedule"),

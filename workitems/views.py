@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import mimetypes
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +31,7 @@ from workitems.calendar import FILENAME, feed
 from workitems.models import (
     Agreement,
     FiscalYearPlan,
+    HighlightImage,
     ItemYear,
     Session,
     WorkItem,
@@ -371,6 +375,31 @@ def schedule_ics(request):
         response["Content-Disposition"] = f'inline; filename="{FILENAME}"'
     response["ETag"] = etag
     response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@transaction.non_atomic_requests
+def highlight_image(request, name: str):
+    """A highlight's photo or figure, by its stored file's name, to the
+    accounts of its headquarters. The name of an image since replaced still
+    answers (from the history), as a distributed edition's pages show it."""
+    path = f"{HighlightImage._meta.get_field('image').upload_to}{name}"
+    hq = headquarters_of(request.user)
+    owner = HighlightImage.objects.filter(image=path).values_list(
+        "highlight__item_year__item__headquarters_id", flat=True
+    ).first() or (
+        HighlightImage.history.filter(image=path)
+        .values_list("highlight__item_year__item__headquarters_id", flat=True)
+        .first()
+    )
+    if owner is None or owner != hq or not default_storage.exists(path):
+        raise Http404
+    response = FileResponse(
+        default_storage.open(path, "rb"),
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+    )
+    # The name is new with every upload: the file behind it never changes.
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
     return response
 
 
