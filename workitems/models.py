@@ -953,7 +953,7 @@ class HighlightImage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.caption or _("写真・図")
+        return self.caption or str(_("写真・図"))
 
     def get_absolute_url(self) -> str:
         return reverse(

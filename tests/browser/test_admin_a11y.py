@@ -97,9 +97,7 @@ class Audit:
 
     def check(self, label: str) -> None:
         started = time.monotonic()
-        self.widths[label] = self.page.evaluate(
-            "document.documentElement.scrollWidth"
-        )
+        self.widths[label] = self.page.evaluate("document.documentElement.scrollWidth")
         self.found[label] = self.axe(self.page)
         self.seconds[label] = time.monotonic() - started
 

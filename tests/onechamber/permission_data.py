@@ -11,13 +11,16 @@ and ZZ部局B (the records of department A's and of department B's item only).
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from PIL import Image
 
 from api import services as api_services
 from meetings import services
@@ -40,6 +43,7 @@ from workitems.models import (
     Agreement,
     FiscalYearPlan,
     Highlight,
+    HighlightImage,
     Indicator,
     ItemDepartment,
     Milestone,
@@ -111,6 +115,15 @@ def _vaccination(data: Data, hq, variant: str, municipality, mark: str) -> None:
         data.add(obj, variant)
 
 
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (0, 90, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+_PNG = _png()
+
+
 def _item(data: Data, *, hq, variant: str, mark: str, departments, measures):
     """An item with one of every workitems record; `measures` is a list of
     (variant, department) for its measures, each with a WG session."""
@@ -128,7 +141,10 @@ def _item(data: Data, *, hq, variant: str, mark: str, departments, measures):
     )
     proposal = Proposal.objects.create(item_year=year)
     agreement = Agreement.objects.create(item=item, title=f"{mark}協定")
-    for obj in (item, year, row.table, row, highlight, milestone, indicator):
+    image = HighlightImage.objects.create(
+        highlight=highlight, caption_line=1, image=ContentFile(_PNG, name="p.png")
+    )
+    for obj in (item, year, row.table, row, highlight, milestone, indicator, image):
         data.add(obj, variant)
     data.add(proposal, variant)
     data.add(agreement, variant)

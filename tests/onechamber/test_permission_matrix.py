@@ -240,6 +240,14 @@ PORTAL = {
     "workitems:item_detail": Row(
         {"a": roles(), "b": roles(), "hq2": roles(viewer=404)}, _item_kwargs
     ),
+    # A highlight's image, by its file's name: its headquarters' accounts only.
+    "workitems:highlight_image": Row(
+        {"a": roles(), "b": roles(), "hq2": roles(viewer=404)},
+        lambda d, v: {
+            "name": d.objects["workitems.HighlightImage"][v].image.name.split("/")[-1]
+        },
+        download=True,
+    ),
     "workitems:plan_latest": page(viewer=Redirect("/plans/2021/")),
     "workitems:plan": Row(HQ_RECORD, lambda d, v: {"fiscal_year": d.plan_years[v]}),
     "workitems:schedule": page(),

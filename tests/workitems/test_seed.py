@@ -34,6 +34,7 @@ EXPECTED_ROWS = {
     "ResultRow": 33,
     "Highlight": 8,
     "Milestone": 5,
+    "HighlightImage": 0,
     "Indicator": 11,
     "Proposal": 1,
     "FiscalYearPlan": 1,
