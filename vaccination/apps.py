@@ -7,4 +7,5 @@ class VaccinationConfig(AppConfig):
     verbose_name = _("ワクチン接種間隔")
 
     def ready(self) -> None:
-        from vaccination import sections  # noqa: F401 - registers the section kinds
+        # Register the section kinds and the checklist part.
+        from vaccination import checklist, sections  # noqa: F401

@@ -269,7 +269,44 @@ def booster_grid(*, headquarters) -> dict:
             row.computed.append(
                 (early.eligible_from, late.eligible_from) if early and late else None
             )
-    return {"columns": columns, "rows": rows}
+    return {
+        "columns": columns,
+        "rows": rows,
+        "disagreements": _disagreements(columns, rows),
+    }
+
+
+def _disagreements(columns, rows) -> list[dict]:
+    """Where the printed grid and the rules disagree. A cell 「← nか月前倒し可」
+    in column j says that those whose second dose was in the period of column
+    j + n may have the booster in column j's month. Where the rules give them
+    no day in that month, the two tables contradict each other. The printed
+    grid is the ministry's table as its 事務連絡 gives it, so it decides; the
+    computed grid marks the cell (row.disagree) and this list names it (for
+    the page's note and the meeting's 準備チェックリスト)."""
+    found = []
+    for row in rows:
+        row.disagree = [False] * len(columns)
+        for j, cell in enumerate(row.cell_list):
+            k = j + (cell.advance_months if cell else 0)
+            if cell is None or not cell.advance_months or k >= len(columns):
+                continue
+            computed = row.computed[k]
+            month = columns[j].booster_month
+            month_end = rules.add_months_ministry(month, 1) - dt.timedelta(days=1)
+            if computed is None or computed[0] > month_end:
+                row.disagree[j] = True
+                found.append(
+                    {
+                        "row": " ".join(x for x in (row.category, row.label) if x),
+                        "column": columns[j].label,
+                        "second_dose": columns[k].second_dose_label,
+                        "printed": cell.text,
+                        "computed": computed[0] if computed else None,
+                    }
+                )
+        row.computed_cells = list(zip(row.computed, row.disagree, strict=True))
+    return found
 
 
 def timeline_chart(groups: list[TargetGroup], *, width: int = 900) -> dict | None:

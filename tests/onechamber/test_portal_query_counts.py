@@ -5,6 +5,7 @@ before each reading)."""
 
 from __future__ import annotations
 
+import os
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -120,3 +121,12 @@ def test_no_portal_page_asks_more_with_more_data(counts):
     )
     for key, (status, _n) in counts.seed.items():
         assert status == 200, key
+
+
+@pytest.mark.skipif(
+    not os.environ.get("PORTAL_QUERY_COUNTS"),
+    reason="prints the counts: PORTAL_QUERY_COUNTS=1 pytest -s -k report",
+)
+def test_report(counts):
+    for (role, name), (status, n) in counts.seed.items():
+        print(f"{role:<12} {name:<28} {status} {n:>4} {counts.scaled[role, name][1]:>4}")
