@@ -9,8 +9,11 @@ urlpatterns = [
     path("items/", views.item_list, name="item_list"),
     path("items/wg-status/", views.wg_status, name="wg_status"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
+    # At the address the file has under MEDIA_URL: the packet reads the same
+    # HTML from the media files, and a distributed edition's frozen pages
+    # show it here (media files themselves are never served as they are).
     path(
-        "items/images/<str:name>",
+        "media/highlights/<str:name>",
         views.highlight_image,
         name="highlight_image",
     ),

@@ -129,4 +129,6 @@ def test_no_portal_page_asks_more_with_more_data(counts):
 )
 def test_report(counts):
     for (role, name), (status, n) in counts.seed.items():
-        print(f"{role:<12} {name:<28} {status} {n:>4} {counts.scaled[role, name][1]:>4}")
+        print(
+            f"{role:<12} {name:<28} {status} {n:>4} {counts.scaled[role, name][1]:>4}"
+        )

@@ -143,7 +143,10 @@ def test_an_image_is_uploaded_for_a_caption_line_and_printed_there(
     html = client.get(
         reverse("workitems:item_detail", args=[kuma.item_year.item_id])
     ).content.decode()
+    # At its media address, where the view checks who asks (the packet reads
+    # the same HTML from the media files).
     src = image.get_absolute_url()
+    assert src == image.image.url == f"/media/{image.image.name}"
     assert f'<img src="{src}" alt="捕獲の空白地帯の解消(舟橋村)"' in html
     assert "<figcaption>捕獲の空白地帯の解消(舟橋村)</figcaption>" in html
     assert "［写真・図］デジタル技術活用の推進" in html
@@ -231,3 +234,26 @@ def test_a_file_that_is_no_image_is_refused_on_the_form(
     assert response.status_code == 200
     assert "画像として読めないファイルです" in response.content.decode()
     assert not HighlightImage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_distributed_editions_page_shows_the_image_it_froze(
+    client, seed, kuma, secretariat_user, viewer_user
+):
+    from django.core.files.base import ContentFile
+
+    from meetings import editions
+
+    HighlightImage.objects.create(
+        highlight=kuma, caption_line=2, image=ContentFile(_png(), name="dx.png")
+    )
+    edition = editions.distribute(meeting=seed, by=secretariat_user)
+    edition.refresh_from_db()
+    assert edition.state == "ready"
+    client.force_login(viewer_user)
+    page = client.get(
+        reverse("meetings:edition_material_detail", args=[seed.pk, edition.number, 1])
+    ).content.decode()
+    src = HighlightImage.objects.get(highlight=kuma).image.url
+    assert f'<img src="{src}" alt="デジタル技術活用の推進"' in page
+    assert client.get(src).status_code == 200
