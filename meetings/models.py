@@ -857,13 +857,14 @@ class Material(models.Model):
                     code="section_option_unknown",
                 )
 
-    def shows(self, option: str) -> bool:
-        """Whether this section material prints its kind's extra `option`."""
-        return option in (self.section_options or [])
         if self.content == self.Content.PDF and not self.file:
             raise ValidationError(
                 {"file": _("PDFファイルを選んでください。")}, code="file_required"
             )
+
+    def shows(self, option: str) -> bool:
+        """Whether this section material prints its kind's extra `option`."""
+        return option in (self.section_options or [])
 
 
 class Attendance(models.Model):
