@@ -40,6 +40,7 @@ from meetings.models import (
     Attendance,
     Headquarters,
     Material,
+    MaterialImage,
     Meeting,
     Organization,
     Person,
@@ -50,7 +51,7 @@ from meetings.models import (
 )
 from meetings.reports import number_materials, user_organization
 from meetings.scoping import HeadquartersScopedAdmin
-from onechamber import jdates
+from onechamber import images, jdates
 from onechamber.admin_a11y import AccessibleFormsAdminMixin
 from onechamber.admin_actions import apply_each
 from onechamber.admin_history import HistoryAdmin
@@ -763,11 +764,31 @@ class AgendaItemAdmin(HeadquartersScopedAdmin, HistoryAdmin, ImportExportModelAd
         )
 
 
+class MaterialImageForm(images.ImageUploadFormMixin, forms.ModelForm):
+    """The image is taken only as onechamber.images checks and remakes it."""
+
+    class Meta:
+        model = MaterialImage
+        fields = ["number", "image"]
+        field_classes = {"image": forms.FileField}
+        widgets = {"image": forms.ClearableFileInput(attrs=images.IMAGE_WIDGET_ATTRS)}
+
+
+class MaterialImageInline(HeadquartersScopedAdmin, admin.TabularInline):
+    """A text material's figures, printed where its 本文 says ![説明](図1)."""
+
+    model = MaterialImage
+    form = MaterialImageForm
+    extra = 0
+    verbose_name_plural = _("本文の図（本文に ![説明](図1) と書いた場所に印刷）")
+
+
 @admin.register(Material)
 class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     form = MaterialForm
     # The meeting inline gives MaterialForm its meeting; here it is chosen.
     # The extras of a generated section are chosen here, not in the meeting's rows.
+    inlines = [MaterialImageInline]
     fields = ["meeting", *MaterialForm.Meta.fields, "section_options"]
     list_display = [
         "title",

@@ -867,6 +867,61 @@ class Material(models.Model):
         return option in (self.section_options or [])
 
 
+class MaterialImage(models.Model):
+    """A photo or figure of a text material (本文), printed where its text
+    says ``![説明](図1)``: 図 and its number, the 説明 its caption. Uploaded as
+    PNG or JPEG and stored as onechamber.images made it. A replaced image's
+    file is kept, since a distributed edition's pages may still show it."""
+
+    headquarters_path = "material__meeting__headquarters"
+
+    material = models.ForeignKey(
+        Material,
+        verbose_name=_("配付資料"),
+        on_delete=models.CASCADE,
+        related_name="images",
+    )
+    number = models.PositiveSmallIntegerField(
+        _("図の番号"),
+        help_text=_("本文に ![説明](図1) と書いた場所に、図1 を説明付きで印刷します。"),
+    )
+    image = models.ImageField(
+        _("画像"),
+        upload_to="materials/images/",
+        width_field="width",
+        height_field="height",
+        max_length=200,
+        help_text=_(
+            "PNGかJPEGの画像。長い辺が2000ピクセルを超える画像は縮小して保存します。"
+        ),
+    )
+    width = models.PositiveIntegerField(_("幅（ピクセル）"), default=0, editable=False)
+    height = models.PositiveIntegerField(
+        _("高さ（ピクセル）"), default=0, editable=False
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("本文の図")
+        verbose_name_plural = _("本文の図")
+        ordering = ["material", "number", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["material", "number"],
+                name="material_image_one_per_number",
+                violation_error_message=_("この番号の図は、すでにあります。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="material_image_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"図{self.number}"
+
+
 class Attendance(models.Model):
     headquarters_path = "meeting__headquarters"
 

@@ -2,10 +2,11 @@
 
 import html
 import re
+from dataclasses import dataclass
 
 import markdown
 import nh3
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from onechamber.marks import mark_own_markers
@@ -42,15 +43,66 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown (with tables) as sanitised HTML: no images, links, scripts or
-    styles; a list item that brings its own marker is marked as such."""
+# ``![説明](図1)`` as Python-Markdown writes it (the attributes escaped).
+_FIGURE = re.compile(r'<img alt="([^"]*)" src="(?:%E5%9B%B3|図)(\d{1,3})"\s*/?>')
+_FIGURE_MARK = re.compile(r"\ufff9図(\d{1,3})\ufffa([^\ufffb]*)\ufffb")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An uploaded image of a text material, as its text refers to it."""
+
+    url: str
+    width: int
+    height: int
+
+
+def render_markdown(text: str, figures: dict[int, Figure] | None = None) -> SafeString:
+    """Markdown (with tables) as sanitised HTML: no links, scripts, styles or
+    images of its own; a list item that brings its own marker is marked as
+    such. ``![説明](図1)`` is the material's 図1 (`figures`, by number) with
+    its 説明 as caption, or a 「［図1：説明］」 placeholder until it is uploaded."""
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists", "nl2br"])
+    # A reference to a figure survives the sanitiser as marked text; nothing
+    # a person types can make an <img> of another address.
+    html = _FIGURE.sub(lambda m: f"\ufff9図{m.group(2)}\ufffa{m.group(1)}\ufffb", html)
     clean = nh3.clean(
         html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=set()
     )
+    clean = _FIGURE_MARK.sub(lambda m: _figure(m, figures or {}), clean)
     # nh3 has removed every tag and attribute not listed; the class is ours.
     return mark_safe(mark_own_markers(clean))  # noqa: S308
+
+
+def _figure(match, figures: dict[int, Figure]) -> str:
+    # The caption as plain text (it came escaped): format_html escapes it again
+    # for the attribute and the text alike.
+    number, caption = int(match.group(1)), html.unescape(match.group(2)).strip()
+    figure = figures.get(number)
+    if figure is None:
+        label = f"［図{number}：{caption}］" if caption else f"［図{number}］"
+        return format_html('<span class="figure-placeholder">{}</span>', label)
+    return format_html(
+        '<span class="material-figure">'
+        '<img src="{}" alt="{}" width="{}" height="{}">'
+        '<span class="material-figcaption">{}</span></span>',
+        figure.url,
+        caption or f"図{number}",
+        figure.width,
+        figure.height,
+        caption or f"図{number}",
+    )
+
+
+def figures_of(material) -> dict[int, Figure]:
+    """The figures of a text material by number (its `images`); none read
+    where its text refers to none."""
+    if "](図" not in (material.text or ""):
+        return {}
+    return {
+        i.number: Figure(url=i.image.url, width=i.width, height=i.height)
+        for i in material.images.all()
+    }
 
 
 # Tags that end a line of text; a table cell ends with a wide space.

@@ -73,6 +73,12 @@ urlpatterns = [
         {"series": "reference"},
         name="edition_reference_pdf",
     ),
+    # At the address the file has under MEDIA_URL (see workitems' images).
+    path(
+        "media/materials/images/<str:name>",
+        views.material_image,
+        name="material_image",
+    ),
     path("municipalities/", views.municipality_list, name="municipality_list"),
     path(
         "municipalities/<str:code>/",

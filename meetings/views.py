@@ -18,12 +18,13 @@ from meetings import editions, reports, sections
 from meetings.models import (
     Attendance,
     Material,
+    MaterialImage,
     Meeting,
     Organization,
     headquarters_of,
 )
-from meetings.text import render_markdown
-from onechamber import listing
+from meetings.text import figures_of, render_markdown
+from onechamber import images, listing
 from onechamber.pagecache import cached_page
 
 
@@ -243,7 +244,7 @@ def material_detail(
     if material.content == Material.Content.SECTION:
         body = sections.render(material, request=request)
     elif material.content == Material.Content.TEXT:
-        body = render_markdown(material.text)
+        body = render_markdown(material.text, figures_of(material))
     else:
         body = ""
     return render(
@@ -497,3 +498,22 @@ def edition_material_pdf(
     meeting = get_visible_meeting(request, pk)
     edition = _edition(meeting, edition_number)
     return _serve_item(request, meeting, edition, series, number, immutable=True)
+
+
+@transaction.non_atomic_requests
+def material_image(request, name: str):
+    """A text material's figure, by its stored file's name, to those who may
+    see its meeting. The name of an image since replaced still answers (from
+    the history), as a distributed edition's pages show it."""
+    path = f"{MaterialImage._meta.get_field('image').upload_to}{name}"
+    meeting_id = MaterialImage.objects.filter(image=path).values_list(
+        "material__meeting_id", flat=True
+    ).first() or (
+        MaterialImage.history.filter(image=path)
+        .values_list("material__meeting_id", flat=True)
+        .first()
+    )
+    if meeting_id is None:
+        raise Http404
+    get_visible_meeting(request, meeting_id)
+    return images.file_response(path)

@@ -119,3 +119,40 @@ def prepare(upload) -> Prepared:
         width=image.width,
         height=image.height,
     )
+
+
+def cleaned_upload(upload):
+    """For a form's clean_<field>: a newly chosen file checked and remade
+    (`prepare`), anything else (the stored image, or nothing) as it is."""
+    if upload is None or upload is False or not hasattr(upload, "content_type"):
+        return upload
+    return prepare(upload).file
+
+
+class ImageUploadFormMixin:
+    """A model form whose `image` is taken only as `prepare` makes it."""
+
+    def clean_image(self):
+        return cleaned_upload(self.cleaned_data.get("image"))
+
+
+IMAGE_WIDGET_ATTRS = {"accept": "image/png,image/jpeg"}
+
+
+def file_response(path: str):
+    """The stored image at `path` (the caller has checked who may see it), or
+    404 where its file is gone. Its name is new with every upload, so the
+    answer may be kept: the file behind a name never changes."""
+    import mimetypes
+
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, Http404
+
+    if not default_storage.exists(path):
+        raise Http404
+    response = FileResponse(
+        default_storage.open(path, "rb"),
+        content_type=mimetypes.guess_type(path)[0] or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response

@@ -723,7 +723,7 @@ class MilestoneInline(
     extra = 0
 
 
-class HighlightImageForm(forms.ModelForm):
+class HighlightImageForm(images.ImageUploadFormMixin, forms.ModelForm):
     """The image is taken only as onechamber.images checks and remakes it: a
     PNG or JPEG, within the size and pixel limits, stored upright, resized
     and without its metadata."""
@@ -732,15 +732,7 @@ class HighlightImageForm(forms.ModelForm):
         model = HighlightImage
         fields = ["caption_line", "image", "alt"]
         field_classes = {"image": forms.FileField}
-        widgets = {
-            "image": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"})
-        }
-
-    def clean_image(self):
-        upload = self.cleaned_data.get("image")
-        if upload is None or upload is False or not hasattr(upload, "content_type"):
-            return upload  # unchanged, or cleared (refused: the image is required)
-        return images.prepare(upload).file
+        widgets = {"image": forms.ClearableFileInput(attrs=images.IMAGE_WIDGET_ATTRS)}
 
 
 class HighlightImageInline(

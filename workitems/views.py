@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from meetings.models import Meeting, Organization, UserProfile, headquarters_of
 from meetings.views import meeting_year
-from onechamber import jdates, listing
+from onechamber import images, jdates, listing
 from onechamber.forms import clean_year
 from onechamber.pagecache import cached_page
 from workitems import reports, services
@@ -384,23 +381,15 @@ def highlight_image(request, name: str):
     accounts of its headquarters. The name of an image since replaced still
     answers (from the history), as a distributed edition's pages show it."""
     path = f"{HighlightImage._meta.get_field('image').upload_to}{name}"
-    hq = headquarters_of(request.user)
-    owner = HighlightImage.objects.filter(image=path).values_list(
-        "highlight__item_year__item__headquarters_id", flat=True
+    owner = "highlight__item_year__item__headquarters_id"
+    found = HighlightImage.objects.filter(image=path).values_list(
+        owner, flat=True
     ).first() or (
-        HighlightImage.history.filter(image=path)
-        .values_list("highlight__item_year__item__headquarters_id", flat=True)
-        .first()
+        HighlightImage.history.filter(image=path).values_list(owner, flat=True).first()
     )
-    if owner is None or owner != hq or not default_storage.exists(path):
+    if found is None or found != headquarters_of(request.user):
         raise Http404
-    response = FileResponse(
-        default_storage.open(path, "rb"),
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-    )
-    # The name is new with every upload: the file behind it never changes.
-    response["Cache-Control"] = "private, max-age=31536000, immutable"
-    return response
+    return images.file_response(path)
 
 
 def plan_latest(request):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from meetings import reports, sections
 from meetings.models import Material, Meeting
 from meetings.packet import engine, typeset
-from meetings.text import render_markdown
+from meetings.text import figures_of, render_markdown
 from onechamber import jdates
 
 logger = logging.getLogger(__name__)
@@ -168,10 +168,10 @@ def _clock24(t: dt.time | None) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _markdown(text: str):
-    # A pure function of the text, and the packet asks for every material's
-    # HTML on each download to find its cache key.
-    return render_markdown(text)
+def _markdown(text: str, figures: tuple = ()):
+    # A pure function of the text and its figures, and the packet asks for
+    # every material's HTML on each download to find its cache key.
+    return render_markdown(text, dict(figures))
 
 
 def material_body(material: Material) -> tuple[str, str]:
@@ -191,7 +191,8 @@ def material_body(material: Material) -> tuple[str, str]:
                 "この資料は作成中にエラーが発生したため、印刷できませんでした。"
                 "事務局にお知らせください。"
             )
-    body = _markdown(material.text)
+    figures = tuple(sorted(figures_of(material).items()))
+    body = _markdown(material.text, figures)
     return body, "" if body else _("この資料の内容はまだ登録されていません。")
 
 

@@ -24,7 +24,7 @@ from PIL import Image
 
 from api import services as api_services
 from meetings import services
-from meetings.models import Headquarters, Person, UserProfile
+from meetings.models import Headquarters, MaterialImage, Person, UserProfile
 from tests import factories
 from vaccination.models import (
     GridCell,
@@ -176,6 +176,11 @@ def _meeting(data, *, hq, variant, published, mark, kind="regular", number=1):
             file=factories.make_pdf_file(name=f"{variant}-{series}.pdf", pages=1),
         )
         data.uploads.append(material.file.name)
+        if series == "main":
+            image = MaterialImage.objects.create(
+                material=material, number=1, image=ContentFile(_PNG, name="m.png")
+            )
+            data.add(image, variant)
     position = factories.make_position(
         title=f"{mark}市長",
         organization=data.municipalities[variant],

@@ -233,6 +233,14 @@ PORTAL = {
     "meetings:edition_reference_detail": Row(EDITION, EDITION_MATERIAL),
     "meetings:edition_material_pdf": Row(EDITION, EDITION_MATERIAL, download=True),
     "meetings:edition_reference_pdf": Row(EDITION, EDITION_MATERIAL, download=True),
+    # A text material's figure, by its file's name: as its meeting.
+    "meetings:material_image": Row(
+        MEETING,
+        lambda d, v: {
+            "name": d.objects["meetings.MaterialImage"][v].image.name.split("/")[-1]
+        },
+        download=True,
+    ),
     "meetings:municipality_list": page(),
     "meetings:municipality": Row(HQ_RECORD, lambda d, v: {"code": d.codes[v]}),
     "workitems:item_list": page(),
