@@ -789,6 +789,14 @@ class MaterialAdmin(HeadquartersScopedAdmin, HistoryAdmin):
     # The meeting inline gives MaterialForm its meeting; here it is chosen.
     # The extras of a generated section are chosen here, not in the meeting's rows.
     inlines = [MaterialImageInline]
+
+    def get_inlines(self, request, obj):
+        # Figures belong to a 本文 material's text: not on its add page (the
+        # text comes first), nor for a generated section or an uploaded PDF.
+        if obj is None or obj.content != Material.Content.TEXT:
+            return []
+        return super().get_inlines(request, obj)
+
     fields = ["meeting", *MaterialForm.Meta.fields, "section_options"]
     list_display = [
         "title",

@@ -52,6 +52,8 @@ def test_the_material_form_stores_a_pasted_table(client, secretariat_user):
             "content": "text",
             "section_kind": "",
             "text": EXCEL,
+            "images-TOTAL_FORMS": "0",
+            "images-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

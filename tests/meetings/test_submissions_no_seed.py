@@ -63,6 +63,9 @@ def material(kousei, secretariat_user, client):
             "content": "text",
             "section_kind": "",
             "text": material.text,
+            # A 本文 material's page has its figures' inline (none here).
+            "images-TOTAL_FORMS": "0",
+            "images-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
