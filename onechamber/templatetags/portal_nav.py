@@ -45,3 +45,31 @@ def with_page(context, param, number) -> str:
     """`with_query` for a pager whose parameter has its own name (``spage``),
     for a page that holds two lists in pages."""
     return with_query(context, **{param or "page": number})
+
+
+@register.simple_tag
+def breadcrumbs(*steps) -> str:
+    """Where a page stands, from ホーム: ``{% breadcrumbs "meetings:meeting_list"
+    "会議" meeting.get_absolute_url meeting.name "" material.title %}`` takes
+    (address, label) pairs, an address being a URL name (with a colon) or a
+    path; the last pair is the page itself (its address is not used)."""
+    if len(steps) % 2:
+        raise template.TemplateSyntaxError("breadcrumbs takes (address, label) pairs")
+    pairs = [(reverse("meetings:home"), "ホーム")] + [
+        (
+            reverse(href)
+            if href and ":" in href and not href.startswith("/")
+            else href,
+            label,
+        )
+        for href, label in zip(steps[::2], steps[1::2], strict=True)
+    ]
+    items = [
+        format_html('<li><a href="{}">{}</a></li>', href, label)
+        for href, label in pairs[:-1]
+    ]
+    items.append(format_html('<li aria-current="page">{}</li>', pairs[-1][1]))
+    return format_html(
+        '<nav class="breadcrumbs" aria-label="パンくずリスト"><ol>{}</ol></nav>',
+        format_html("".join(["{}"] * len(items)), *items),
+    )
