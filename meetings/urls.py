@@ -1,11 +1,12 @@
 from django.urls import path
 
-from meetings import views
+from meetings import feeds, views
 
 app_name = "meetings"
 urlpatterns = [
     path("", views.home, name="home"),
     path("meetings/", views.meeting_list, name="meeting_list"),
+    path("news.atom", feeds.news_feed, name="news_feed"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path(
         "meetings/<int:pk>/materials/<int:number>/",

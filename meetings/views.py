@@ -14,7 +14,7 @@ from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from meetings import editions, reports, sections
+from meetings import editions, news, reports, sections
 from meetings.models import (
     Attendance,
     Material,
@@ -42,7 +42,7 @@ def home(request):
         {
             "next_meetings": list(meetings.upcoming(today)[:3]),
             "latest_meetings": list(meetings.past(today)[:5]),
-            "news": [_with_summary(e) for e in editions.news(request.user)],
+            "news": news.recent(request.user),
         },
     )
 

@@ -23,4 +23,4 @@ class WorkitemsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the section kinds and the checklist parts.
-        from workitems import checklist, sections  # noqa: F401
+        from workitems import checklist, news, sections  # noqa: F401

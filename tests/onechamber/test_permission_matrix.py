@@ -267,6 +267,12 @@ PORTAL = {
         download=True,
         content_of=V1,
     ),
+    # 新着 as Atom: the same token names the account.
+    "meetings:news_feed": Row(
+        {"token": roles(anon=200), "bad": EVERYONE_404},
+        query=_token_query,
+        content_of=V1,
+    ),
     "workitems:reset_calendar_token": Row(
         {"": roles(viewer=Redirect("/schedule/"))}, method="post"
     ),
