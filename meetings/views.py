@@ -506,13 +506,7 @@ def material_image(request, name: str):
     see its meeting. The name of an image since replaced still answers (from
     the history), as a distributed edition's pages show it."""
     path = f"{MaterialImage._meta.get_field('image').upload_to}{name}"
-    meeting_id = MaterialImage.objects.filter(image=path).values_list(
-        "material__meeting_id", flat=True
-    ).first() or (
-        MaterialImage.history.filter(image=path)
-        .values_list("material__meeting_id", flat=True)
-        .first()
-    )
+    meeting_id = images.owner_of(MaterialImage, path, "material__meeting_id")
     if meeting_id is None:
         raise Http404
     get_visible_meeting(request, meeting_id)

@@ -15,6 +15,7 @@ otherwise. Every refusal is a Japanese message on the form.
 from __future__ import annotations
 
 import io
+import mimetypes
 import secrets
 import warnings
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -139,15 +142,22 @@ class ImageUploadFormMixin:
 IMAGE_WIDGET_ATTRS = {"accept": "image/png,image/jpeg"}
 
 
+def owner_of(model, path: str, owner: str):
+    """`owner` (a lookup from the image model) of the image stored at `path`:
+    of the current row, else of its history, since a distributed edition's
+    pages still name an image that was replaced since. None where no row has
+    it."""
+    for rows in (model.objects, model.history):
+        found = rows.filter(image=path).values_list(owner, flat=True).first()
+        if found is not None:
+            return found
+    return None
+
+
 def file_response(path: str):
     """The stored image at `path` (the caller has checked who may see it), or
     404 where its file is gone. Its name is new with every upload, so the
     answer may be kept: the file behind a name never changes."""
-    import mimetypes
-
-    from django.core.files.storage import default_storage
-    from django.http import FileResponse, Http404
-
     if not default_storage.exists(path):
         raise Http404
     response = FileResponse(

@@ -886,13 +886,6 @@ class Highlight(models.Model):
     def caption_lines(self) -> list[str]:
         return lines(self.captions)
 
-    @property
-    def figures(self) -> list[tuple[str, HighlightImage | None]]:
-        """Each line of 写真・図の説明 with the image uploaded for it, or None
-        (printed as a ［写真・図］ placeholder): from `images`, prefetched."""
-        by_line = {i.caption_line: i for i in self.images.all()}
-        return [(c, by_line.get(n)) for n, c in enumerate(self.caption_lines, 1)]
-
 
 class HighlightImage(models.Model):
     """A photo or figure of a highlight, uploaded as PNG or JPEG and stored as

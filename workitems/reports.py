@@ -352,11 +352,18 @@ def wg_status_context(fiscal_year: int, *, headquarters, items=None) -> dict:
 
 def decorate_highlight(highlight: Highlight) -> Highlight:
     """Attach charts and phrases to a highlight's indicators (no queries),
-    and the ones 資料1 prints as `printed_indicators`."""
+    the ones 資料1 prints as `printed_indicators`, and as `figures` each line
+    of 写真・図の説明 with the image uploaded for it, or None (printed as a
+    ［写真・図］ placeholder)."""
     for ind in highlight.indicators.all():
         ind.chart = indicator_chart(ind)
         ind.phrase = indicator_phrase(ind)
     highlight.printed_indicators = [i for i in highlight.indicators.all() if i.printed]
+    by_line = {i.caption_line: i for i in highlight.images.all()}
+    highlight.figures = [
+        (caption, by_line.get(n))
+        for n, caption in enumerate(highlight.caption_lines, 1)
+    ]
     return highlight
 
 

@@ -381,11 +381,8 @@ def highlight_image(request, name: str):
     accounts of its headquarters. The name of an image since replaced still
     answers (from the history), as a distributed edition's pages show it."""
     path = f"{HighlightImage._meta.get_field('image').upload_to}{name}"
-    owner = "highlight__item_year__item__headquarters_id"
-    found = HighlightImage.objects.filter(image=path).values_list(
-        owner, flat=True
-    ).first() or (
-        HighlightImage.history.filter(image=path).values_list(owner, flat=True).first()
+    found = images.owner_of(
+        HighlightImage, path, "highlight__item_year__item__headquarters_id"
     )
     if found is None or found != headquarters_of(request.user):
         raise Http404
